@@ -1,1 +1,57 @@
-int main() { return 0; }
+// rt: build the command line, run the command, map errors to exit codes.
+#include <CLI/CLI.hpp>
+#include <seccomp.h>
+
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "rt/util/error.hpp"
+#include "rt/util/log.hpp"
+
+namespace {
+
+std::string version_text() {
+    const scmp_version* seccomp = seccomp_version();
+    return std::string("rt version ") + RT_VERSION + "\nspec: 1.3.0\nlibseccomp: " +
+           std::to_string(seccomp->major) + "." + std::to_string(seccomp->minor) + "." +
+           std::to_string(seccomp->micro);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    rt::cli::Context ctx;
+    CLI::App app{"rt: a low-level OCI container runtime", "rt"};
+    app.set_version_flag("-v,--version", version_text());
+    app.require_subcommand(1);
+    app.fallthrough();
+    rt::cli::add_global_options(app, ctx);
+    rt::cli::add_create(app, ctx);
+    rt::cli::add_start(app, ctx);
+    rt::cli::add_state(app, ctx);
+    rt::cli::add_kill(app, ctx);
+    rt::cli::add_delete(app, ctx);
+    rt::cli::add_run(app, ctx);
+    rt::cli::add_list(app, ctx);
+    rt::cli::add_spec(app, ctx);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::Success& e) {
+        return app.exit(e);  // --help, --version
+    } catch (const CLI::ParseError& e) {
+        std::cerr << "rt: " << e.what() << "\n";
+        return 1;
+    }
+
+    try {
+        const auto& g = ctx.globals;
+        rt::log::configure(g.log, g.log_format == "json" ? rt::log::Format::json : rt::log::Format::text,
+                           g.debug);
+        rt::cli::check_globals(g);
+        return ctx.action ? ctx.action() : 0;
+    } catch (const std::exception& e) {
+        rt::log::fatal(e.what());
+        return 1;
+    }
+}

@@ -1,0 +1,59 @@
+// The lifecycle on the caller's side: what each rt command does to a
+// container. The CLI parses flags into these option structs and calls one
+// function; everything here throws rt::Error on failure.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "rt/state/store.hpp"
+
+namespace rt::container {
+
+enum class Status { creating, created, running, stopped, paused };
+const char* to_string(Status status);
+
+struct CreateOptions {
+    std::string id;
+    std::string bundle;          // as given; made absolute
+    std::string pid_file;        // "" for none
+    std::string console_socket;  // "" for none
+    bool no_pivot = false;
+    bool no_new_keyring = false;
+    int preserve_fds = 0;
+};
+
+struct RunOptions {
+    CreateOptions create;
+    bool detach = false;
+    bool keep = false;  // keep the stopped container (no delete after exit)
+};
+
+// The container ID `rt run DIR` uses: the base name of the bundle directory
+// (of its real path, so that "." and "dir/" work).
+std::string bundle_id(const std::string& bundle_path);
+
+// create: the container waits in `created` for start.
+void create(const state::Store& store, const CreateOptions& options);
+void start(const state::Store& store, const std::string& id);
+// run = create + start (+ wait, forwarding signals, and delete). Returns the
+// exit code rt should exit with: the process's status, 128+N for signal N.
+int run(const state::Store& store, const RunOptions& options);
+void kill(const state::Store& store, const std::string& id, int signal, bool all);
+// delete (a keyword in C++).
+void destroy(const state::Store& store, const std::string& id, bool force);
+
+// The live status of a container, derived from its init process.
+Status status_of(const state::Store& store, const state::ContainerState& state);
+
+// The state JSON `rt state` prints (runc's fields: the spec's ociVersion, id,
+// status, pid, bundle, annotations, plus rootfs, created and owner).
+std::string state_json(const state::Store& store, const std::string& id);
+
+struct ListOptions {
+    bool json = false;
+    bool quiet = false;
+};
+std::string list(const state::Store& store, const ListOptions& options);
+
+}  // namespace rt::container

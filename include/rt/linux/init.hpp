@@ -1,0 +1,40 @@
+// The container's init: cloned by the parent (`rt create`/`rt run`) into its
+// new namespaces, it builds the container from the config, reports `ready`
+// over the sync channel, waits on exec.fifo for `rt start`, then execs the
+// container's process. See rt/linux/sync_protocol.hpp for the conversation.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+
+#include "rt/linux/namespaces.hpp"
+#include "rt/spec/config.hpp"
+#include "rt/util/channel.hpp"
+#include "rt/util/fd.hpp"
+
+namespace rt::linux {
+
+struct InitConfig {
+    const spec::Spec* spec = nullptr;  // validated
+    std::string id;
+    std::string bundle;  // absolute
+    std::string rootfs;  // absolute, a directory
+    bool no_pivot = false;
+    bool no_new_keyring = false;
+    int preserve_fds = 0;         // fds 3 .. 3+N-1 reach the process
+    std::string console_socket;   // terminal: where the pty master goes
+    int exec_fifo = -1;           // O_PATH fd of <root>/<id>/exec.fifo
+};
+
+struct InitProcess {
+    pid_t pid = 0;      // as the host sees it
+    unique_fd pidfd;    // from clone3(CLONE_PIDFD)
+    Channel channel;    // parent's end of the sync channel
+};
+
+// Clones the init. The child never returns from this call: it runs the
+// container setup and either execs the process or reports an error and exits.
+InitProcess spawn_init(const InitConfig& config, NamespacePlan& namespaces);
+
+}  // namespace rt::linux

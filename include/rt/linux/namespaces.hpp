@@ -1,0 +1,43 @@
+// Which namespaces a container gets and how: created by clone or unshare, or
+// joined by path with setns. The plan is made in the parent (where a bad
+// path is an error before anything exists) and carried out in the child.
+#pragma once
+
+#include <vector>
+
+#include "rt/spec/config.hpp"
+#include "rt/util/fd.hpp"
+
+namespace rt::linux {
+
+int clone_flag(spec::NamespaceType type);
+
+struct NamespaceJoin {
+    spec::NamespaceType type;
+    unique_fd fd;  // opened namespace file, checked to be of `type`
+};
+
+struct NamespacePlan {
+    // New namespaces made by clone3 itself: user (so that everything after
+    // is owned by it) and pid (the init must be its first process).
+    int clone_flags = 0;
+    // New namespaces the child unshares after joining: mount, uts, ipc,
+    // network, and cgroup (last, once the init sits in its cgroup).
+    int unshare_flags = 0;
+    // Namespaces the child joins, user first.
+    std::vector<NamespaceJoin> joins;
+    // Pid and time namespaces apply to a process's children only, so the
+    // parent joins (or, for time, unshares) them around the clone.
+    std::vector<NamespaceJoin> parent_joins;
+    int parent_unshare_flags = 0;
+};
+
+// Opens every namespace path and checks its type (ioctl NS_GET_NSTYPE).
+// Throws rt::Error naming the JSON path of a bad entry.
+NamespacePlan plan_namespaces(const spec::Linux& linux);
+
+// Child side: setns into `plan.joins` (user first), then unshare
+// `plan.unshare_flags`. Closes the joined fds.
+void enter_namespaces(NamespacePlan& plan);
+
+}  // namespace rt::linux

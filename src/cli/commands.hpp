@@ -1,0 +1,46 @@
+// The command line: runc's global flags and commands (internal to the rt
+// binary). Each add_* registers one subcommand on the app; when that
+// subcommand is parsed, its callback stores the work to do in ctx.action,
+// which main() runs after logging is set up.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <string>
+
+#include "rt/state/store.hpp"
+
+namespace rt::cli {
+
+struct Globals {
+    std::string root = "/run/rt";
+    std::string log;
+    std::string log_format = "text";
+    bool debug = false;
+    bool systemd_cgroup = false;
+    std::string rootless = "auto";
+};
+
+struct Context {
+    Globals globals;
+    std::function<int()> action;  // returns rt's exit status
+
+    state::Store store() const { return state::Store(globals.root); }
+};
+
+void add_global_options(CLI::App& app, Context& ctx);
+
+void add_create(CLI::App& app, Context& ctx);
+void add_start(CLI::App& app, Context& ctx);
+void add_state(CLI::App& app, Context& ctx);
+void add_kill(CLI::App& app, Context& ctx);
+void add_delete(CLI::App& app, Context& ctx);
+void add_run(CLI::App& app, Context& ctx);
+void add_list(CLI::App& app, Context& ctx);
+void add_spec(CLI::App& app, Context& ctx);
+
+// Refuses global flags this build cannot honour, with a clear error.
+void check_globals(const Globals& globals);
+
+}  // namespace rt::cli

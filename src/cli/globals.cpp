@@ -1,0 +1,32 @@
+#include "commands.hpp"
+#include "rt/util/error.hpp"
+
+namespace rt::cli {
+
+void add_global_options(CLI::App& app, Context& ctx) {
+    Globals& g = ctx.globals;
+    app.add_option("--root", g.root, "directory for the state of containers")
+        ->capture_default_str();
+    app.add_option("--log", g.log, "log file (default: stderr)");
+    app.add_option("--log-format", g.log_format, "log format: text or json")
+        ->check(CLI::IsMember({"text", "json"}))
+        ->capture_default_str();
+    app.add_flag("--debug", g.debug, "log debug messages");
+    app.add_flag("--systemd-cgroup", g.systemd_cgroup,
+                 "manage cgroups through systemd (not supported)");
+    app.add_option("--rootless", g.rootless, "rootless mode: true, false or auto")
+        ->check(CLI::IsMember({"true", "false", "auto"}))
+        ->expected(0, 1)
+        ->default_str("auto");
+}
+
+void check_globals(const Globals& globals) {
+    if (globals.systemd_cgroup) {
+        throw Error("--systemd-cgroup: not supported by rt (it manages cgroupfs directly)");
+    }
+    if (globals.rootless == "true") {
+        throw Error("--rootless=true: rootless containers are not supported by rt");
+    }
+}
+
+}  // namespace rt::cli

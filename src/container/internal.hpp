@@ -1,0 +1,43 @@
+// Pieces of the lifecycle shared by several commands (internal to container/).
+#pragma once
+
+#include <string>
+
+#include "rt/container/container.hpp"
+#include "rt/linux/init.hpp"
+#include "rt/spec/config.hpp"
+#include "rt/state/store.hpp"
+
+namespace rt::container {
+
+// A container `create` has just made: its lock is held, its init waits on
+// the exec fifo.
+struct Created {
+    state::ContainerLock lock;
+    state::ContainerState state;
+    spec::Spec spec;
+    linux::InitProcess init;
+};
+
+// create without letting go: `run` goes on to start and wait.
+Created create_container(const state::Store& store, const CreateOptions& options);
+
+// Opens the exec fifo so that the init execs the process, once the init is
+// there to read it; then runs the poststart hooks.
+void start_container(const state::Store& store, const state::ContainerState& state);
+
+// The config saved at create time.
+spec::Spec load_saved_spec(const state::Store& store, const std::string& id);
+
+// Removes a stopped container: what is left of its processes, its cgroups,
+// its state; runs the poststop hooks.
+void destroy_stopped(const state::Store& store, const state::ContainerState& state);
+
+// Sends `signal` to the init through a pidfd (never to a recycled pid).
+// False if the init is gone.
+bool signal_init(const state::ContainerState& state, int signal);
+
+// The spec's state JSON, as `rt state` prints it and hooks read it.
+std::string oci_state_json(const state::ContainerState& state, Status status, bool pretty);
+
+}  // namespace rt::container

@@ -1,0 +1,70 @@
+// rt list: every container under --root, as runc's table, JSON or IDs.
+#include <pwd.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "internal.hpp"
+
+namespace rt::container {
+
+std::string list(const state::Store& store, const ListOptions& options) {
+    struct Row {
+        state::ContainerState state;
+        Status status;
+        std::string owner;
+    };
+    std::vector<Row> rows;
+    for (const auto& id : store.list()) {
+        try {
+            Row row{store.load(id), Status::creating, ""};
+            row.status = status_of(store, row.state);
+            struct stat st {};
+            if (::stat(store.dir(id).c_str(), &st) == 0) {
+                passwd* pw = ::getpwuid(st.st_uid);
+                row.owner = pw ? pw->pw_name : std::to_string(st.st_uid);
+            }
+            rows.push_back(std::move(row));
+        } catch (const state::NotFound&) {
+            // Being created or deleted right now: not listed, as with runc.
+        }
+    }
+
+    std::string out;
+    if (options.quiet) {
+        for (const auto& row : rows) out += row.state.id + "\n";
+        return out;
+    }
+    if (options.json) {
+        nlohmann::ordered_json array = nlohmann::ordered_json::array();
+        for (const auto& row : rows) {
+            auto entry = nlohmann::ordered_json::parse(oci_state_json(row.state, row.status, false));
+            entry["owner"] = row.owner;
+            array.push_back(entry);
+        }
+        return array.dump() + "\n";
+    }
+    // runc's table: tab-aligned columns, at least 12 wide.
+    std::vector<std::vector<std::string>> table = {{"ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER"}};
+    for (const auto& row : rows) {
+        int pid = row.status == Status::stopped ? 0 : row.state.pid;
+        table.push_back({row.state.id, std::to_string(pid), to_string(row.status), row.state.bundle,
+                         row.state.created, row.owner});
+    }
+    std::vector<size_t> widths(table[0].size(), 11);
+    for (const auto& cells : table) {
+        for (size_t i = 0; i < cells.size(); ++i) widths[i] = std::max(widths[i], cells[i].size());
+    }
+    for (const auto& cells : table) {
+        std::string line;
+        for (size_t i = 0; i < cells.size(); ++i) {
+            line += cells[i];
+            if (i + 1 < cells.size()) line += std::string(widths[i] - cells[i].size() + 3, ' ');
+        }
+        out += line + "\n";
+    }
+    return out;
+}
+
+}  // namespace rt::container

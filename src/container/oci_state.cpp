@@ -1,0 +1,35 @@
+// The state of a container as the spec (runtime.md, "State") and runc print
+// it: what `rt state` shows and what hooks read on stdin.
+#include <nlohmann/json.hpp>
+
+#include "internal.hpp"
+#include "rt/util/error.hpp"
+
+namespace rt::container {
+
+namespace {
+constexpr const char* oci_version = "1.3.0";
+}
+
+std::string oci_state_json(const state::ContainerState& state, Status status, bool pretty) {
+    // nlohmann's ordered_json keeps runc's field order, which people read.
+    nlohmann::ordered_json j;
+    j["ociVersion"] = oci_version;
+    j["id"] = state.id;
+    // runc reports pid 0 once the process is gone: that pid may be reused.
+    j["pid"] = status == Status::stopped ? 0 : state.pid;
+    j["status"] = to_string(status);
+    j["bundle"] = state.bundle;
+    j["rootfs"] = state.rootfs;
+    j["created"] = state.created;
+    j["owner"] = state.owner;
+    if (!state.annotations.empty()) j["annotations"] = state.annotations;
+    return pretty ? j.dump(2) : j.dump();
+}
+
+std::string state_json(const state::Store& store, const std::string& id) {
+    state::ContainerState state = store.load(id);
+    return oci_state_json(state, status_of(store, state), true);
+}
+
+}  // namespace rt::container

@@ -1,0 +1,61 @@
+#include "processes.hpp"
+
+#include <dirent.h>
+#include <signal.h>
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstdlib>
+
+#include "rt/util/error.hpp"
+#include "rt/util/process.hpp"
+
+namespace rt::container {
+namespace {
+
+bool pid_namespace_inode(pid_t pid, ino_t& inode) {
+    struct stat st {};
+    std::string path = "/proc/" + std::to_string(pid) + "/ns/pid";
+    if (::stat(path.c_str(), &st) < 0) return false;
+    inode = st.st_ino;
+    return true;
+}
+
+std::vector<pid_t> processes_in_pid_namespace(ino_t inode) {
+    std::vector<pid_t> pids;
+    DIR* proc = ::opendir("/proc");
+    if (!proc) throw_errno("open /proc");
+    while (dirent* entry = ::readdir(proc)) {
+        char* end = nullptr;
+        long pid = std::strtol(entry->d_name, &end, 10);
+        if (*end != '\0' || pid <= 0) continue;
+        ino_t other = 0;
+        if (pid_namespace_inode(static_cast<pid_t>(pid), other) && other == inode) {
+            pids.push_back(static_cast<pid_t>(pid));
+        }
+    }
+    ::closedir(proc);
+    return pids;
+}
+
+}  // namespace
+
+std::vector<pid_t> container_processes(const state::ContainerState& state) {
+    if (!process_alive(state.pid, state.start_time)) return {};
+    ino_t container_ns = 0, own_ns = 0;
+    if (!pid_namespace_inode(state.pid, container_ns) || !pid_namespace_inode(::getpid(), own_ns)) {
+        return {state.pid};
+    }
+    if (container_ns == own_ns) return {state.pid};
+    return processes_in_pid_namespace(container_ns);
+}
+
+void signal_all(const state::ContainerState& state, int signal) {
+    for (pid_t pid : container_processes(state)) {
+        if (::kill(pid, signal) < 0 && errno != ESRCH) {
+            throw_errno("signal process " + std::to_string(pid));
+        }
+    }
+}
+
+}  // namespace rt::container

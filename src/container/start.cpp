@@ -1,0 +1,55 @@
+// rt start: let the waiting init exec the container's process.
+#include <fcntl.h>
+#include <poll.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "internal.hpp"
+#include "rt/util/error.hpp"
+#include "rt/util/process.hpp"
+
+namespace rt::container {
+
+void start_container(const state::Store& store, const state::ContainerState& state) {
+    std::string fifo_path = store.fifo_path(state.id);
+    // Non-blocking: opening a fifo to read does not wait for a writer, and
+    // the poll below also watches the init, which could die before it
+    // opens its end (a blocking open would then hang forever).
+    unique_fd fifo(::open(fifo_path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
+    if (!fifo) throw_errno("open " + fifo_path);
+    unique_fd pidfd = open_pidfd(state.pid, state.start_time);
+    if (!pidfd) throw Error("cannot start a container that has stopped");
+
+    pollfd fds[2] = {{fifo.get(), POLLIN, 0}, {pidfd.get(), POLLIN, 0}};
+    for (;;) {
+        int n = ::poll(fds, 2, -1);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            throw_errno("poll exec fifo");
+        }
+        if (fds[0].revents & POLLIN) {
+            char byte = 0;
+            ssize_t got = ::read(fifo.get(), &byte, 1);
+            if (got == 1) break;
+            if (got < 0 && errno == EAGAIN) continue;
+        }
+        if (fds[1].revents & POLLIN) throw Error("container init exited before it was started");
+    }
+    if (::unlink(fifo_path.c_str()) < 0 && errno != ENOENT) throw_errno("remove " + fifo_path);
+}
+
+void start(const state::Store& store, const std::string& id) {
+    auto lock = store.lock(id);
+    state::ContainerState state = store.load(id);
+    switch (status_of(store, state)) {
+    case Status::created: break;
+    case Status::stopped: throw Error("cannot start a container that has stopped");
+    case Status::running: throw Error("cannot start an already running container");
+    case Status::paused: throw Error("cannot start a paused container");
+    case Status::creating: throw Error("cannot start a container that is being created");
+    }
+    start_container(store, state);
+}
+
+}  // namespace rt::container

@@ -1,0 +1,92 @@
+// /dev in the container: the default devices and symlinks of
+// runtime-linux.md and config-linux.md, unless /dev comes from the host as
+// a bind mount (then it is the host's business).
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "rt/linux/mount_options.hpp"
+#include "rt/linux/path_in_root.hpp"
+#include "rt/util/error.hpp"
+#include "steps.hpp"
+
+namespace rt::linux {
+namespace {
+
+struct DefaultDevice {
+    const char* name;
+    unsigned major;
+    unsigned minor;
+};
+
+constexpr DefaultDevice default_devices[] = {
+    {"null", 1, 3}, {"zero", 1, 5}, {"full", 1, 7},
+    {"random", 1, 8}, {"urandom", 1, 9}, {"tty", 5, 0},
+};
+
+struct DefaultLink {
+    const char* name;
+    const char* target;
+    const char* needs;  // only if this exists in the container after the mounts
+};
+
+constexpr DefaultLink default_links[] = {
+    {"fd", "/proc/self/fd", "/proc/self/fd"},
+    {"stdin", "/proc/self/fd/0", "/proc/self/fd"},
+    {"stdout", "/proc/self/fd/1", "/proc/self/fd"},
+    {"stderr", "/proc/self/fd/2", "/proc/self/fd"},
+    {"core", "/proc/kcore", "/proc/kcore"},
+};
+
+bool dev_is_bind_mounted(const spec::Spec& spec) {
+    for (const auto& m : spec.mounts) {
+        if (clean_path(m.destination) != "/dev") continue;
+        if (m.type.value_or("") == "bind" || parse_mount_options(m.options).bind) return true;
+    }
+    return false;
+}
+
+bool exists_in_root(int root_fd, const std::string& path) {
+    return static_cast<bool>(open_in_root(root_fd, path, O_PATH, 0, true));
+}
+
+void make_device(int dev_fd, const DefaultDevice& device) {
+    dev_t number = makedev(device.major, device.minor);
+    if (::mknodat(dev_fd, device.name, S_IFCHR | 0666, number) < 0 && errno != EEXIST) {
+        throw_errno(std::string("mknod /dev/") + device.name);
+    }
+}
+
+void make_link(int dev_fd, const char* target, const char* name) {
+    if (::symlinkat(target, dev_fd, name) < 0 && errno != EEXIST) {
+        throw_errno(std::string("symlink /dev/") + name + " -> " + target);
+    }
+}
+
+}  // namespace
+
+void create_devices(InitContext& ctx) {
+    if (dev_is_bind_mounted(ctx.spec)) return;
+    int root = ctx.root.get();
+    unique_fd dev = mkdir_all_in_root(root, "/dev");
+    // mknodat and symlinkat act on names in this directory fd and never
+    // follow a symlink at that name, so a hostile /dev cannot redirect them.
+    unique_fd dev_dir = open_in_root(root, "/dev", O_DIRECTORY | O_RDONLY);
+    for (const auto& device : default_devices) make_device(dev_dir.get(), device);
+
+    for (const auto& link : default_links) {
+        if (exists_in_root(root, link.needs)) make_link(dev_dir.get(), link.target, link.name);
+    }
+    // The pty multiplexer of the container's own devpts instance.
+    if (exists_in_root(root, "/dev/pts/ptmx")) {
+        if (::unlinkat(dev_dir.get(), "ptmx", 0) < 0 && errno != ENOENT) {
+            throw_errno("remove /dev/ptmx");
+        }
+        make_link(dev_dir.get(), "pts/ptmx", "ptmx");
+    }
+}
+
+}  // namespace rt::linux

@@ -1,0 +1,108 @@
+// config.mounts, in order. Every destination is resolved inside the rootfs
+// (path_in_root) and mounted on through its fd, so a symlink in the rootfs
+// cannot send a mount to the host.
+#include <fcntl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "rt/linux/mount_options.hpp"
+#include "rt/linux/path_in_root.hpp"
+#include "rt/util/error.hpp"
+#include "steps.hpp"
+
+namespace rt::linux {
+namespace {
+
+std::string source_path(const InitContext& ctx, const spec::Mount& m) {
+    std::string source = m.source.value_or("");
+    if (!source.empty() && source[0] != '/') source = ctx.config.bundle + "/" + source;
+    return source;
+}
+
+void do_mount(const std::string& what, const std::string& source, int target_fd,
+              const char* type, unsigned long flags, const std::string& data) {
+    if (::mount(source.empty() ? nullptr : source.c_str(), fd_path(target_fd).c_str(), type,
+                flags, data.empty() ? nullptr : data.c_str()) < 0) {
+        throw_errno(what);
+    }
+}
+
+// After a bind mount, the flags it could not take on the first call.
+void remount_bind(const std::string& what, int target_fd, unsigned long flags) {
+    unsigned long wanted = remount_flags(flags);
+    if (wanted == 0) return;
+    std::string path = fd_path(target_fd);
+    unsigned long remount = MS_BIND | MS_REMOUNT | wanted;
+    if (::mount(nullptr, path.c_str(), nullptr, remount, nullptr) == 0) return;
+    if (errno != EPERM) throw_errno(what + ": remount");
+    // Keep the flags the kernel locked on the source mount, and try again.
+    remount |= locked_mount_flags(path.c_str());
+    if (::mount(nullptr, path.c_str(), nullptr, remount, nullptr) < 0) {
+        throw_errno(what + ": remount");
+    }
+}
+
+void apply_propagation(const std::string& what, int target_fd, const MountOptions& options) {
+    for (unsigned long flags : options.propagation) {
+        if (::mount(nullptr, fd_path(target_fd).c_str(), nullptr, flags, nullptr) < 0) {
+            throw_errno(what + ": set propagation");
+        }
+    }
+}
+
+void apply_recursive_attributes(const std::string& what, int target_fd,
+                                const MountOptions& options) {
+    if (options.attr_set == 0 && options.attr_clr == 0) return;
+    mount_attr attr{};
+    attr.attr_set = options.attr_set;
+    attr.attr_clr = options.attr_clr;
+    if (::syscall(SYS_mount_setattr, target_fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr,
+                  sizeof attr) < 0) {
+        throw_errno(what + ": mount_setattr");
+    }
+}
+
+void mount_one(InitContext& ctx, const spec::Mount& m) {
+    const std::string what = "mount " + m.destination;
+    MountOptions options = parse_mount_options(m.options);
+    std::string type = m.type.value_or("");
+    bool bind = options.bind || type == "bind";
+
+    unique_fd target;
+    if (bind) {
+        std::string source = source_path(ctx, m);
+        struct stat st {};
+        if (::stat(source.c_str(), &st) < 0) throw_errno(what + ": source " + source);
+        target = S_ISDIR(st.st_mode) ? mkdir_all_in_root(ctx.root.get(), m.destination)
+                                     : touch_in_root(ctx.root.get(), m.destination);
+        unsigned long flags = MS_BIND | (options.recursive_bind ? MS_REC : 0);
+        do_mount(what, source, target.get(), nullptr, flags, "");
+    } else {
+        target = mkdir_all_in_root(ctx.root.get(), m.destination);
+        if (type == "cgroup" || type == "cgroup2") {
+            mount_cgroup(ctx, m, target.get(), options.flags);
+        } else {
+            std::string source = m.source.value_or(type);
+            do_mount(what, source, target.get(), type.empty() ? nullptr : type.c_str(),
+                     options.flags, options.data);
+        }
+    }
+
+    // The fd above points under the new mount; these act on the mount itself.
+    unique_fd mounted = open_in_root(ctx.root.get(), m.destination, O_PATH);
+    if (bind) remount_bind(what, mounted.get(), options.flags);
+    apply_propagation(what, mounted.get(), options);
+    apply_recursive_attributes(what, mounted.get(), options);
+}
+
+}  // namespace
+
+void mount_all(InitContext& ctx) {
+    for (const auto& m : ctx.spec.mounts) mount_one(ctx, m);
+}
+
+}  // namespace rt::linux

@@ -1,0 +1,81 @@
+#include "rt/linux/namespaces.hpp"
+
+#include <fcntl.h>
+#include <linux/nsfs.h>
+#include <sched.h>
+#include <sys/ioctl.h>
+
+#include <algorithm>
+#include <cerrno>
+
+#include "rt/util/error.hpp"
+
+namespace rt::linux {
+
+int clone_flag(spec::NamespaceType type) {
+    using T = spec::NamespaceType;
+    switch (type) {
+    case T::mount: return CLONE_NEWNS;
+    case T::pid: return CLONE_NEWPID;
+    case T::network: return CLONE_NEWNET;
+    case T::uts: return CLONE_NEWUTS;
+    case T::ipc: return CLONE_NEWIPC;
+    case T::user: return CLONE_NEWUSER;
+    case T::cgroup: return CLONE_NEWCGROUP;
+    case T::time: return CLONE_NEWTIME;
+    }
+    return 0;
+}
+
+NamespacePlan plan_namespaces(const spec::Linux& linux) {
+    NamespacePlan plan;
+    for (size_t i = 0; i < linux.namespaces.size(); ++i) {
+        const auto& ns = linux.namespaces[i];
+        int flag = clone_flag(ns.type);
+        bool for_children_only =
+            ns.type == spec::NamespaceType::pid || ns.type == spec::NamespaceType::time;
+        if (!ns.path) {
+            if (ns.type == spec::NamespaceType::time) {
+                plan.parent_unshare_flags |= flag;
+            } else if (ns.type == spec::NamespaceType::user || ns.type == spec::NamespaceType::pid) {
+                plan.clone_flags |= flag;
+            } else {
+                plan.unshare_flags |= flag;
+            }
+            continue;
+        }
+        std::string where = ".linux.namespaces[" + std::to_string(i) + "].path";
+        unique_fd fd(::open(ns.path->c_str(), O_RDONLY | O_CLOEXEC));
+        if (!fd) throw_errno(where + ": open " + *ns.path);
+        int actual = ::ioctl(fd.get(), NS_GET_NSTYPE);
+        if (actual < 0) throw_errno(where + ": " + *ns.path + " is not a namespace");
+        if (actual != flag) {
+            throw Error(where + ": " + *ns.path + " is not a " + spec::to_string(ns.type) +
+                        " namespace");
+        }
+        if (for_children_only) {
+            plan.parent_joins.push_back({ns.type, std::move(fd)});
+        } else {
+            plan.joins.push_back({ns.type, std::move(fd)});
+        }
+    }
+    // The user namespace first: the others are then joined with its rights.
+    std::stable_partition(plan.joins.begin(), plan.joins.end(), [](const NamespaceJoin& j) {
+        return j.type == spec::NamespaceType::user;
+    });
+    return plan;
+}
+
+void enter_namespaces(NamespacePlan& plan) {
+    for (auto& join : plan.joins) {
+        if (::setns(join.fd.get(), clone_flag(join.type)) < 0) {
+            throw_errno(std::string("join ") + spec::to_string(join.type) + " namespace");
+        }
+        join.fd.reset();
+    }
+    if (plan.unshare_flags && ::unshare(plan.unshare_flags) < 0) {
+        throw_errno("unshare namespaces");
+    }
+}
+
+}  // namespace rt::linux

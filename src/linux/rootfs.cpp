@@ -1,0 +1,123 @@
+// The container's root: made a mount point of its own, entered with
+// pivot_root, and made read-only when root.readonly asks.
+#include <fcntl.h>
+#include <sys/mount.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "rt/linux/mountinfo.hpp"
+#include "rt/linux/path_in_root.hpp"
+#include "rt/util/error.hpp"
+#include "steps.hpp"
+
+namespace rt::linux {
+namespace {
+
+unsigned long root_propagation(const spec::Spec& spec) {
+    const auto& value = spec.linux->rootfs_propagation;
+    if (!value) return MS_SLAVE | MS_REC;  // runc's default: host mounts still reach us
+    if (*value == "private") return MS_PRIVATE | MS_REC;
+    if (*value == "shared") return MS_SHARED | MS_REC;
+    if (*value == "slave") return MS_SLAVE | MS_REC;
+    if (*value == "unbindable") return MS_UNBINDABLE | MS_REC;
+    throw Error(".linux.rootfsPropagation: unknown value \"" + *value + "\"");
+}
+
+// pivot_root refuses a new root whose parent mount is shared. With
+// rootfsPropagation "shared" it is: make just that parent private.
+void make_parent_mount_private(const std::string& rootfs) {
+    auto mounts = read_mountinfo();
+    std::string parent = rootfs.substr(0, rootfs.rfind('/'));
+    const MountInfo* m = mount_containing(mounts, parent.empty() ? "/" : parent);
+    if (!m || m->optional_fields.find("shared:") == std::string::npos) return;
+    if (::mount(nullptr, m->mount_point.c_str(), nullptr, MS_PRIVATE, nullptr) < 0) {
+        throw_errno("make " + m->mount_point + " private");
+    }
+}
+
+}  // namespace
+
+unsigned long locked_mount_flags(const char* path) {
+    struct statvfs st {};
+    if (::statvfs(path, &st) < 0) throw_errno(std::string("statvfs ") + path);
+    unsigned long flags = 0;
+    if (st.f_flag & ST_NOSUID) flags |= MS_NOSUID;
+    if (st.f_flag & ST_NODEV) flags |= MS_NODEV;
+    if (st.f_flag & ST_NOEXEC) flags |= MS_NOEXEC;
+    if (st.f_flag & ST_NOATIME) flags |= MS_NOATIME;
+    if (st.f_flag & ST_NODIRATIME) flags |= MS_NODIRATIME;
+    if (st.f_flag & ST_RELATIME) flags |= MS_RELATIME;
+    return flags;
+}
+
+namespace {
+
+void pivot_root_into(const std::string& rootfs) {
+    // pivot_root(".", ".") stacks the old root on top of the new one; the
+    // old root is then unmounted from where we stand. No directory for the
+    // old root is needed in the container (the trick runc uses).
+    int old_root = ::open("/", O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+    if (old_root < 0) throw_errno("open /");
+    unique_fd old_root_fd(old_root);
+    if (::chdir(rootfs.c_str()) < 0) throw_errno("chdir " + rootfs);
+    if (::syscall(SYS_pivot_root, ".", ".") < 0) throw_errno("pivot_root " + rootfs);
+    if (::fchdir(old_root_fd.get()) < 0) throw_errno("fchdir to the old root");
+    // Keep the unmount from propagating to the host's mounts.
+    if (::mount(nullptr, ".", nullptr, MS_SLAVE | MS_REC, nullptr) < 0) {
+        throw_errno("make the old root a slave");
+    }
+    if (::umount2(".", MNT_DETACH) < 0) throw_errno("unmount the old root");
+    if (::chdir("/") < 0) throw_errno("chdir /");
+}
+
+void move_root_into(const std::string& rootfs) {
+    if (::chdir(rootfs.c_str()) < 0) throw_errno("chdir " + rootfs);
+    if (::mount(rootfs.c_str(), "/", nullptr, MS_MOVE, nullptr) < 0) {
+        throw_errno("move " + rootfs + " to /");
+    }
+    if (::chroot(".") < 0) throw_errno("chroot " + rootfs);
+    if (::chdir("/") < 0) throw_errno("chdir /");
+}
+
+}  // namespace
+
+void prepare_rootfs(InitContext& ctx) {
+    const std::string& rootfs = ctx.config.rootfs;
+    unsigned long propagation = root_propagation(ctx.spec);
+    if (::mount(nullptr, "/", nullptr, propagation, nullptr) < 0) {
+        throw_errno("set propagation of /");
+    }
+    if (::mount(rootfs.c_str(), rootfs.c_str(), nullptr, MS_BIND | MS_REC, nullptr) < 0) {
+        throw_errno("bind mount rootfs " + rootfs);
+    }
+    if (propagation & MS_SHARED) make_parent_mount_private(rootfs);
+    ctx.root.reset(::open(rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!ctx.root) throw_errno("open rootfs " + rootfs);
+}
+
+void enter_rootfs(InitContext& ctx) {
+    if (ctx.config.no_pivot) {
+        move_root_into(ctx.config.rootfs);
+    } else {
+        pivot_root_into(ctx.config.rootfs);
+    }
+    ctx.root.reset(::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!ctx.root) throw_errno("open / in the container");
+}
+
+void finish_rootfs(InitContext& ctx) {
+    // The process's cwd exists, as runc makes sure (made as root, entered
+    // later as the container's user).
+    mkdir_all_in_root(ctx.root.get(), ctx.spec.process->cwd);
+    if (ctx.spec.root->readonly) {
+        unsigned long flags = MS_BIND | MS_REMOUNT | MS_RDONLY | locked_mount_flags("/");
+        if (::mount(nullptr, "/", nullptr, flags, nullptr) < 0) {
+            throw_errno("remount / read-only");
+        }
+    }
+}
+
+}  // namespace rt::linux

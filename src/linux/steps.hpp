@@ -1,0 +1,58 @@
+// The steps of the container's init, one file each, in the order init_main
+// runs them. Each throws rt::Error with a message that names the step
+// ("mount /proc: Operation not permitted"); init_main sends it to the parent.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "rt/linux/init.hpp"
+#include "rt/util/fd.hpp"
+
+namespace rt::linux {
+
+// Everything the steps share while the init builds the container.
+struct InitContext {
+    const InitConfig& config;
+    const spec::Spec& spec;
+    unique_fd root;         // O_PATH fd of the rootfs, once it is a mount point
+    unique_fd host_proc;    // the host's /proc, kept across pivot_root
+    bool new_mount_ns = false;
+    bool new_cgroup_ns = false;
+    bool new_user_ns = false;
+};
+
+// rootfs.cpp: propagation of "/", the rootfs bind-mounted on itself.
+void prepare_rootfs(InitContext& ctx);
+// mounts.cpp: config.mounts in order.
+void mount_all(InitContext& ctx);
+// cgroup_mount.cpp: one `type: cgroup` mount.
+void mount_cgroup(InitContext& ctx, const spec::Mount& mount, int target_fd, unsigned long flags);
+// devices.cpp: the default devices and /dev symlinks of runtime-linux.md.
+void create_devices(InitContext& ctx);
+// rootfs.cpp: pivot_root (or MS_MOVE + chroot with --no-pivot) into the rootfs.
+void enter_rootfs(InitContext& ctx);
+// rootfs.cpp: after pivot_root: root.readonly.
+void finish_rootfs(InitContext& ctx);
+// rootfs.cpp: the flags a remount of the mount at `path` must keep: in a
+// user namespace the kernel locks nosuid/nodev/noexec/atime flags.
+unsigned long locked_mount_flags(const char* path);
+// identity.cpp: hostname and domainname.
+void set_identity(const spec::Spec& spec);
+
+// process.cpp: what execve will get, looked up before `ready` so that a
+// missing binary fails `create`, as with runc.
+struct ExecPlan {
+    std::string path;
+    std::vector<std::string> argv;
+    std::vector<std::string> env;
+};
+void set_user(const spec::Process& process);
+void enter_cwd(const spec::Process& process);  // chdir, as the user
+ExecPlan plan_exec(const spec::Process& process);
+// Marks every fd above the preserved ones close-on-exec and clears it on the
+// preserved ones.
+void prepare_fds(int preserve_fds);
+[[noreturn]] void exec_process(const ExecPlan& plan, mode_t umask_value);
+
+}  // namespace rt::linux

@@ -1,0 +1,93 @@
+#include "rt/state/store.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+
+#include "rt/util/file.hpp"
+
+namespace rt::state {
+namespace {
+
+unique_fd lock_dir(const std::string& path) {
+    unique_fd fd(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!fd) return fd;
+    while (::flock(fd.get(), LOCK_EX) < 0) {
+        if (errno != EINTR) throw_errno("lock " + path);
+    }
+    return fd;
+}
+
+}  // namespace
+
+ContainerLock Store::create(const std::string& id) const {
+    make_directories(root_, 0700);
+    std::string path = dir(id);
+    if (::mkdir(path.c_str(), 0711) < 0) {
+        if (errno == EEXIST) throw Error("container \"" + id + "\" already exists", EEXIST);
+        throw_errno("mkdir " + path);
+    }
+    unique_fd fd = lock_dir(path);
+    if (!fd) throw_errno("open " + path);
+    return ContainerLock(std::move(fd));
+}
+
+ContainerLock Store::lock(const std::string& id) const {
+    std::string path = dir(id);
+    unique_fd fd = lock_dir(path);
+    if (!fd) {
+        if (errno == ENOENT || errno == ENOTDIR) throw NotFound(id);
+        throw_errno("open " + path);
+    }
+    // A delete that held the lock before us may have removed the directory.
+    struct stat st {};
+    if (::fstat(fd.get(), &st) < 0 || st.st_nlink == 0) throw NotFound(id);
+    return ContainerLock(std::move(fd));
+}
+
+bool Store::exists(const std::string& id) const {
+    struct stat st {};
+    return ::stat(dir(id).c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+ContainerState Store::load(const std::string& id) const {
+    auto text = read_file_if_exists(dir(id) + "/state.json");
+    if (!text) throw NotFound(id);
+    try {
+        return container_state_from_json(*text);
+    } catch (const Error& e) {
+        throw e.with_context(dir(id) + "/state.json");
+    }
+}
+
+void Store::save(const ContainerState& state) const {
+    write_file_atomic(dir(state.id) + "/state.json", to_json(state), 0600);
+}
+
+void Store::remove(const std::string& id) const {
+    remove_tree(dir(id));
+}
+
+std::vector<std::string> Store::list() const {
+    std::vector<std::string> ids;
+    DIR* d = ::opendir(root_.c_str());
+    if (!d) {
+        if (errno == ENOENT) return ids;
+        throw_errno("open " + root_);
+    }
+    while (dirent* entry = ::readdir(d)) {
+        std::string name = entry->d_name;
+        if (name == "." || name == "..") continue;
+        if (entry->d_type == DT_DIR || entry->d_type == DT_UNKNOWN) ids.push_back(name);
+    }
+    ::closedir(d);
+    std::sort(ids.begin(), ids.end());
+    return ids;
+}
+
+}  // namespace rt::state

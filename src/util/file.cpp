@@ -1,0 +1,112 @@
+#include "rt/util/file.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <filesystem>
+#include <random>
+
+#include "rt/util/error.hpp"
+#include "rt/util/fd.hpp"
+
+namespace rt {
+namespace {
+
+std::string read_all(int fd, const std::string& path) {
+    std::string data;
+    char buf[8192];
+    for (;;) {
+        ssize_t n = ::read(fd, buf, sizeof buf);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            throw_errno("read " + path);
+        }
+        if (n == 0) break;
+        data.append(buf, static_cast<size_t>(n));
+    }
+    return data;
+}
+
+void write_all(int fd, std::string_view data, const std::string& path) {
+    while (!data.empty()) {
+        ssize_t n = ::write(fd, data.data(), data.size());
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            throw_errno("write " + path);
+        }
+        data.remove_prefix(static_cast<size_t>(n));
+    }
+}
+
+}  // namespace
+
+std::string read_file(const std::string& path) {
+    return read_file_at(AT_FDCWD, path);
+}
+
+std::string read_file_at(int dirfd, const std::string& path) {
+    unique_fd fd(::openat(dirfd, path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd) throw_errno("open " + path);
+    return read_all(fd.get(), path);
+}
+
+std::optional<std::string> read_file_if_exists(const std::string& path) {
+    unique_fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd) {
+        if (errno == ENOENT) return std::nullopt;
+        throw_errno("open " + path);
+    }
+    return read_all(fd.get(), path);
+}
+
+void write_file_atomic(const std::string& path, std::string_view data, mode_t mode) {
+    std::string temp = path + ".tmp." + std::to_string(::getpid());
+    unique_fd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode));
+    if (!fd) throw_errno("create " + temp);
+    try {
+        write_all(fd.get(), data, temp);
+        fd.reset();
+        if (::rename(temp.c_str(), path.c_str()) < 0) throw_errno("rename " + temp + " to " + path);
+    } catch (...) {
+        ::unlink(temp.c_str());
+        throw;
+    }
+}
+
+void write_existing_file(const std::string& path, std::string_view data) {
+    unique_fd fd(::open(path.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC));
+    if (!fd) throw_errno("open " + path);
+    write_all(fd.get(), data, path);
+}
+
+void make_directories(const std::string& path, mode_t mode) {
+    if (path.empty()) return;
+    if (::mkdir(path.c_str(), mode) == 0 || errno == EEXIST) return;
+    if (errno != ENOENT) throw_errno("mkdir " + path);
+    make_directories(dirname_of(path), mode);
+    if (::mkdir(path.c_str(), mode) < 0 && errno != EEXIST) throw_errno("mkdir " + path);
+}
+
+void remove_tree(const std::string& path) {
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+    if (ec) throw Error("remove " + path + ": " + ec.message(), ec.value());
+}
+
+std::string dirname_of(const std::string& path) {
+    auto slash = path.find_last_of('/');
+    if (slash == std::string::npos) return ".";
+    if (slash == 0) return "/";
+    return path.substr(0, slash);
+}
+
+std::string basename_of(const std::string& path) {
+    std::string trimmed = path;
+    while (trimmed.size() > 1 && trimmed.back() == '/') trimmed.pop_back();
+    auto slash = trimmed.find_last_of('/');
+    return slash == std::string::npos ? trimmed : trimmed.substr(slash + 1);
+}
+
+}  // namespace rt

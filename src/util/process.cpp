@@ -1,0 +1,85 @@
+#include "rt/util/process.hpp"
+
+#include <poll.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <string>
+
+#include "rt/util/error.hpp"
+#include "rt/util/file.hpp"
+
+namespace rt {
+
+std::optional<ProcStat> read_proc_stat(pid_t pid) {
+    std::optional<std::string> text;
+    try {
+        text = read_file_if_exists("/proc/" + std::to_string(pid) + "/stat");
+    } catch (const Error&) {
+        return std::nullopt;  // ESRCH while reading: it just exited
+    }
+    if (!text) return std::nullopt;
+    // "pid (comm) S ppid ..." — comm may hold spaces and parentheses, so
+    // fields are counted from the last ')'.
+    auto close = text->rfind(')');
+    if (close == std::string::npos || close + 2 >= text->size()) return std::nullopt;
+    ProcStat stat;
+    stat.state = (*text)[close + 2];
+    // After ") " come fields 3..N; start_time is field 22, i.e. the 20th here.
+    size_t pos = close + 2;
+    for (int field = 3; field < 22; ++field) {
+        pos = text->find(' ', pos);
+        if (pos == std::string::npos) return std::nullopt;
+        ++pos;
+    }
+    stat.start_time = std::stoull(text->substr(pos, text->find(' ', pos) - pos));
+    return stat;
+}
+
+bool process_alive(pid_t pid, uint64_t start_time) {
+    if (pid <= 0) return false;
+    auto stat = read_proc_stat(pid);
+    return stat && stat->start_time == start_time && stat->state != 'Z' && stat->state != 'X';
+}
+
+unique_fd open_pidfd(pid_t pid, uint64_t start_time) {
+    if (pid <= 0) return {};
+    unique_fd fd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
+    if (!fd) {
+        if (errno == ESRCH) return {};
+        throw_errno("pidfd_open " + std::to_string(pid));
+    }
+    auto stat = read_proc_stat(pid);
+    if (!stat || stat->start_time != start_time) return {};
+    return fd;
+}
+
+bool wait_pidfd_exit(int pidfd, int timeout_ms) {
+    pollfd p{pidfd, POLLIN, 0};
+    for (;;) {
+        int n = ::poll(&p, 1, timeout_ms);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            throw_errno("poll pidfd");
+        }
+        return n > 0;
+    }
+}
+
+int wait_child(pid_t pid) {
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0) {
+        if (errno != EINTR) throw_errno("waitpid " + std::to_string(pid));
+    }
+    return status;
+}
+
+int exit_code_of(int wait_status) {
+    if (WIFEXITED(wait_status)) return WEXITSTATUS(wait_status);
+    if (WIFSIGNALED(wait_status)) return 128 + WTERMSIG(wait_status);
+    return 255;
+}
+
+}  // namespace rt
