@@ -15,6 +15,8 @@
 
 #include "rt/linux/sync_protocol.hpp"
 #include "rt/util/error.hpp"
+#include "rt/util/log.hpp"
+#include "rt/util/process.hpp"
 #include "steps.hpp"
 
 namespace rt::linux {
@@ -109,10 +111,20 @@ void wait_for_start(InitContext& ctx) {
     exec_process(plan, process.user.umask.value_or(0022));
 }
 
+// The init keeps only what it needs of the fds it inherited: a lock, a
+// signalfd or a socket of the parent must not live on in the container.
+void drop_inherited_fds(const InitConfig& config, NamespacePlan& namespaces, Channel& channel) {
+    std::vector<int> keep = {channel.fd(), config.exec_fifo, log::file_fd()};
+    for (int fd = 3; fd < 3 + config.preserve_fds; ++fd) keep.push_back(fd);
+    for (const auto& join : namespaces.joins) keep.push_back(join.fd.get());
+    close_fds_except(keep);
+}
+
 }  // namespace
 
 void init_main(const InitConfig& config, NamespacePlan& namespaces, Channel& channel) {
     try {
+        drop_inherited_fds(config, namespaces, channel);
         reset_signals();
         die_with_parent();
         run(config, namespaces, channel);

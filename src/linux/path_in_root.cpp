@@ -67,40 +67,102 @@ unique_fd open_in_root(int root_fd, const std::string& path, int flags, mode_t m
     return fd;
 }
 
+namespace {
+
+constexpr int max_symlinks = 40;  // as the kernel's own walk
+
+std::string join(const std::vector<std::string>& parts, size_t from) {
+    std::string joined;
+    for (size_t i = from; i < parts.size(); ++i) joined += "/" + parts[i];
+    return joined;
+}
+
+// Where `dir_fd` is, as a path inside the root.
+std::string path_in_root_of(int root_fd, int dir_fd) {
+    auto real = [](int fd) {
+        char buf[4096];
+        ssize_t n = ::readlink(fd_path(fd).c_str(), buf, sizeof buf - 1);
+        if (n < 0) throw_errno("readlink " + fd_path(fd));
+        return std::string(buf, static_cast<size_t>(n));
+    };
+    std::string root = real(root_fd), dir = real(dir_fd);
+    if (root == "/") return dir;
+    if (dir == root) return "/";
+    if (dir.compare(0, root.size() + 1, root + "/") != 0) throw Error("path escaped the rootfs: " + dir);
+    return dir.substr(root.size());
+}
+
+// If `name` in `dir_fd` is a symlink, the path (inside the root) it points
+// at, else "".
+std::string symlink_target(int root_fd, int dir_fd, const std::string& name) {
+    char buf[4096];
+    ssize_t n = ::readlinkat(dir_fd, name.c_str(), buf, sizeof buf - 1);
+    if (n < 0) return {};
+    std::string target(buf, static_cast<size_t>(n));
+    if (target.empty()) return {};
+    if (target[0] != '/') target = path_in_root_of(root_fd, dir_fd) + "/" + target;
+    return clean_path(target);
+}
+
+}  // namespace
+
 unique_fd mkdir_all_in_root(int root_fd, const std::string& path, mode_t mode) {
-    auto parts = components(path);
-    unique_fd current(openat2_in_root(root_fd, "/", O_PATH | O_DIRECTORY, 0));
-    if (!current) throw_errno("open rootfs");
-    std::string walked;
-    for (const auto& part : parts) {
-        walked += "/" + part;
-        unique_fd next(openat2_in_root(root_fd, walked, O_PATH | O_DIRECTORY, 0));
-        if (!next && errno == ENOENT) {
-            // Make it in the directory we resolved so far (inside the root),
-            // then resolve the new path again from the root.
-            if (::mkdirat(current.get(), part.c_str(), mode) < 0 && errno != EEXIST) {
-                throw_errno("mkdir " + walked + " in rootfs");
+    std::string pending = clean_path(path);
+    for (int links = 0; links <= max_symlinks; ++links) {
+        auto parts = components(pending);
+        unique_fd current(openat2_in_root(root_fd, "/", O_PATH | O_DIRECTORY, 0));
+        if (!current) throw_errno("open rootfs");
+        std::string walked;
+        bool restarted = false;
+        for (size_t i = 0; i < parts.size() && !restarted; ++i) {
+            const std::string& part = parts[i];
+            walked += "/" + part;
+            unique_fd next(openat2_in_root(root_fd, walked, O_PATH | O_DIRECTORY, 0));
+            if (!next && errno == ENOENT) {
+                // A dangling symlink: make its target (inside the root) instead.
+                std::string target = symlink_target(root_fd, current.get(), part);
+                if (!target.empty()) {
+                    pending = clean_path(target + join(parts, i + 1));
+                    restarted = true;
+                    continue;
+                }
+                if (::mkdirat(current.get(), part.c_str(), mode) < 0 && errno != EEXIST) {
+                    throw_errno("mkdir " + walked + " in rootfs");
+                }
+                next.reset(openat2_in_root(root_fd, walked, O_PATH | O_DIRECTORY, 0));
             }
-            next.reset(openat2_in_root(root_fd, walked, O_PATH | O_DIRECTORY, 0));
+            if (!next) throw_errno("mkdir " + walked + " in rootfs");
+            current = std::move(next);
         }
-        if (!next) throw_errno("mkdir " + walked + " in rootfs");
-        current = std::move(next);
+        if (!restarted) return current;
     }
-    return current;
+    throw Error("mkdir " + clean_path(path) + " in rootfs: too many levels of symbolic links", ELOOP);
 }
 
 unique_fd touch_in_root(int root_fd, const std::string& path) {
-    std::string cleaned = clean_path(path);
-    if (cleaned == "/") throw Error("cannot make / a file");
-    mkdir_all_in_root(root_fd, cleaned.substr(0, cleaned.rfind('/')));
-    unique_fd fd(openat2_in_root(root_fd, cleaned, O_PATH, 0));
-    if (!fd && errno == ENOENT) {
-        unique_fd created(openat2_in_root(root_fd, cleaned, O_CREAT | O_RDONLY, 0644));
-        if (!created) throw_errno("create " + cleaned + " in rootfs");
-        fd.reset(openat2_in_root(root_fd, cleaned, O_PATH, 0));
+    std::string pending = clean_path(path);
+    for (int links = 0; links <= max_symlinks; ++links) {
+        if (pending == "/") throw Error("cannot make / a file");
+        size_t slash = pending.rfind('/');
+        std::string name = pending.substr(slash + 1);
+        unique_fd parent = mkdir_all_in_root(root_fd, pending.substr(0, slash));
+        unique_fd existing(openat2_in_root(root_fd, pending, O_PATH, 0));
+        if (existing) return existing;
+        if (errno != ENOENT) throw_errno("open " + pending + " in rootfs");
+        std::string target = symlink_target(root_fd, parent.get(), name);
+        if (!target.empty()) {
+            pending = target;
+            continue;
+        }
+        // O_PATH parent: reopen it as a real directory for openat.
+        unique_fd dir(::openat(parent.get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+        if (!dir) throw_errno("open parent of " + pending);
+        int fd = ::openat(dir.get(), name.c_str(), O_CREAT | O_EXCL | O_NOFOLLOW | O_RDONLY | O_CLOEXEC, 0644);
+        if (fd < 0 && errno != EEXIST) throw_errno("create " + pending + " in rootfs");
+        if (fd >= 0) ::close(fd);
+        return open_in_root(root_fd, pending, O_PATH);
     }
-    if (!fd) throw_errno("open " + cleaned + " in rootfs");
-    return fd;
+    throw Error("create " + clean_path(path) + " in rootfs: too many levels of symbolic links", ELOOP);
 }
 
 std::string fd_path(int fd) {

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <string>
 
@@ -80,6 +81,27 @@ int exit_code_of(int wait_status) {
     if (WIFEXITED(wait_status)) return WEXITSTATUS(wait_status);
     if (WIFSIGNALED(wait_status)) return 128 + WTERMSIG(wait_status);
     return 255;
+}
+
+}  // namespace rt
+
+namespace rt {
+
+void close_fds_except(std::vector<int> keep) {
+    keep.push_back(0);
+    keep.push_back(1);
+    keep.push_back(2);
+    std::sort(keep.begin(), keep.end());
+    unsigned next = 0;
+    for (int fd : keep) {
+        if (fd < 0) continue;
+        auto kept = static_cast<unsigned>(fd);
+        if (kept > next && ::syscall(SYS_close_range, next, kept - 1, 0) < 0) {
+            throw_errno("close_range");
+        }
+        next = std::max(next, kept + 1);
+    }
+    if (::syscall(SYS_close_range, next, ~0U, 0) < 0) throw_errno("close_range");
 }
 
 }  // namespace rt

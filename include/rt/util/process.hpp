@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <vector>
 
 #include "rt/util/fd.hpp"
 
@@ -36,5 +37,13 @@ int wait_child(pid_t pid);
 
 // Shell-style exit code of a wait status: the exit code, or 128+signal.
 int exit_code_of(int wait_status);
+
+}  // namespace rt
+
+namespace rt {
+
+// Closes every fd except 0-2 and those in `keep`: a cloned child drops what
+// it inherited from its parent (locks, sockets) and was never meant to hold.
+void close_fds_except(std::vector<int> keep);
 
 }  // namespace rt

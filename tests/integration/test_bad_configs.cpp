@@ -1,0 +1,151 @@
+// Bad bundles and bad flags: one clear message naming the problem, exit
+// status 1, and nothing left behind (no state, no process, no mount).
+#include <filesystem>
+#include <fstream>
+
+#include "fixture.hpp"
+
+namespace fs = std::filesystem;
+
+namespace rt_test {
+namespace {
+
+struct BadConfig {
+    const char* name;
+    std::function<void(json&)> edit;
+    const char* message;  // expected in stderr
+};
+
+class BadConfigs : public RtTest, public ::testing::WithParamInterface<BadConfig> {};
+
+TEST_P(BadConfigs, RefusedBeforeAnythingExists) {
+    const BadConfig& bad = GetParam();
+    Bundle bundle;
+    bad.edit(bundle.config);
+    bundle.write();
+    std::string id = new_id();
+    auto mounts_before = host_mounts_containing(bundle.dir()).size();
+    auto r = rt({"create", "--bundle", bundle.dir(), id});
+    EXPECT_EQ(r.status, 1);
+    EXPECT_NE(r.err.find(bad.message), std::string::npos) << "stderr: " << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << "one message: " << r.err;
+    EXPECT_FALSE(path_exists(root_ + "/" + id));
+    EXPECT_EQ(host_mounts_containing(bundle.dir()).size(), mounts_before);
+}
+
+std::vector<BadConfig> bad_configs() {
+    return {
+        {"OciVersionTwo", [](json& c) { c["ociVersion"] = "2.0.0"; }, ".ociVersion"},
+        {"MissingOciVersion", [](json& c) { c.erase("ociVersion"); }, "ociVersion"},
+        {"ArgsNotArray", [](json& c) { c["process"]["args"] = "sh"; }, ".process.args"},
+        {"UidNegative", [](json& c) { c["process"]["user"]["uid"] = -1; }, ".process.user.uid"},
+        {"UnknownNamespace", [](json& c) { c["linux"]["namespaces"].push_back({{"type", "foo"}}); },
+         ".linux.namespaces[5].type"},
+        {"DuplicateNamespace", [](json& c) { c["linux"]["namespaces"].push_back({{"type", "pid"}}); },
+         ".linux.namespaces"},
+        {"RelativeMountDestination",
+         [](json& c) { c["mounts"].push_back({{"destination", "tmp"}, {"type", "tmpfs"}}); },
+         ".mounts[6].destination"},
+        {"MountWithoutDestination", [](json& c) { c["mounts"].push_back({{"type", "tmpfs"}}); },
+         ".mounts[6]"},
+        {"RelativeCwd", [](json& c) { c["process"]["cwd"] = "work"; }, ".process.cwd"},
+        {"EmptyArgs", [](json& c) { c["process"]["args"] = json::array(); }, ".process.args"},
+        {"MissingRoot", [](json& c) { c.erase("root"); }, "root"},
+        {"RootfsMissing", [](json& c) { c["root"]["path"] = "no-such-rootfs"; }, "no-such-rootfs"},
+        {"HostnameWithoutUtsNamespace",
+         [](json& c) {
+             auto& ns = c["linux"]["namespaces"];
+             for (size_t i = 0; i < ns.size(); ++i) {
+                 if (ns[i]["type"] == "uts") ns.erase(i);
+             }
+         },
+         "hostname"},
+        {"NoMountNamespace",
+         [](json& c) {
+             auto& ns = c["linux"]["namespaces"];
+             for (size_t i = 0; i < ns.size(); ++i) {
+                 if (ns[i]["type"] == "mount") ns.erase(i);
+             }
+         },
+         "mount namespace"},
+        {"NamespacePathMissing",
+         [](json& c) { c["linux"]["namespaces"][1]["path"] = "/proc/no-such/ns/net"; },
+         ".linux.namespaces[1].path"},
+        {"NamespacePathOfWrongType",
+         [](json& c) { c["linux"]["namespaces"][1]["path"] = "/proc/self/ns/ipc"; },
+         "is not a network namespace"},
+        {"BindWithoutSource",
+         [](json& c) { c["mounts"].push_back({{"destination", "/x"}, {"options", {"bind"}}}); },
+         ".mounts[6]"},
+        {"NotSupportedYetIsRefused",
+         [](json& c) { c["linux"]["intelRdt"] = {{"closID", "x"}}; }, ".linux.intelRdt"},
+        {"EnvNotStrings", [](json& c) { c["process"]["env"] = {1, 2}; }, ".process.env"},
+    };
+}
+
+INSTANTIATE_TEST_SUITE_P(Each, BadConfigs, ::testing::ValuesIn(bad_configs()),
+                         [](const auto& info) { return std::string(info.param.name); });
+
+class BadInput : public RtTest {};
+
+TEST_F(BadInput, InvalidJson) {
+    Bundle bundle;
+    std::ofstream(bundle.dir() + "/config.json") << "{\"ociVersion\": \"1.3.0\",";
+    std::string id = new_id();
+    auto r = rt({"create", "--bundle", bundle.dir(), id});
+    EXPECT_EQ(r.status, 1);
+    EXPECT_NE(r.err.find("config.json: invalid JSON"), std::string::npos) << r.err;
+    EXPECT_FALSE(path_exists(root_ + "/" + id));
+}
+
+TEST_F(BadInput, MissingConfig) {
+    Bundle bundle;
+    fs::remove(bundle.dir() + "/config.json");
+    auto r = rt({"create", "--bundle", bundle.dir(), new_id()});
+    EXPECT_EQ(r.status, 1);
+    EXPECT_NE(r.err.find("config.json"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("No such file or directory"), std::string::npos) << r.err;
+}
+
+TEST_F(BadInput, InvalidIds) {
+    Bundle bundle;
+    for (std::string id : {"..", "a/b", "with space", "-", ""}) {
+        if (id == "-") continue;  // a valid ID by runc's rule
+        auto r = rt({"create", "--bundle", bundle.dir(), id});
+        EXPECT_EQ(r.status, 1) << id;
+        EXPECT_NE(r.err.find("invalid container ID"), std::string::npos) << id << ": " << r.err;
+    }
+    EXPECT_FALSE(fs::exists(root_) && !fs::is_empty(root_));
+}
+
+TEST_F(BadInput, MissingBundle) {
+    auto r = rt({"create", "--bundle", "/no/such/bundle", new_id()});
+    EXPECT_EQ(r.status, 1);
+    EXPECT_NE(r.err.find("bundle /no/such/bundle: No such file or directory"), std::string::npos) << r.err;
+}
+
+TEST_F(BadInput, ChildSideFailureIsReportedWithItsStep) {
+    // A mount that fails inside the init: the parent prints the init's error.
+    Bundle bundle;
+    bundle.config["mounts"].push_back({{"destination", "/bad"}, {"type", "no-such-fs"}, {"source", "x"}});
+    bundle.write();
+    std::string id = new_id();
+    auto r = rt({"create", "--bundle", bundle.dir(), id});
+    EXPECT_EQ(r.status, 1);
+    EXPECT_NE(r.err.find("mount /bad: No such device"), std::string::npos) << r.err;
+    EXPECT_FALSE(path_exists(root_ + "/" + id));
+    EXPECT_TRUE(host_mounts_containing(bundle.dir()).empty());
+}
+
+TEST_F(BadInput, UnknownFieldsAreIgnored) {
+    Bundle bundle;
+    bundle.config["futureField"] = {{"x", 1}};
+    bundle.config["process"]["somethingNew"] = true;
+    bundle.config["annotations"] = {{"org.example.key", "value"}};
+    bundle.args({"/bin/true"});
+    auto r = rt({"run", "--bundle", bundle.dir(), new_id()});
+    EXPECT_EQ(r.status, 0) << r.err;
+}
+
+}  // namespace
+}  // namespace rt_test

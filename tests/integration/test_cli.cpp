@@ -1,0 +1,112 @@
+// The command line around the lifecycle: logs, version, spec, global flags.
+#include <filesystem>
+
+#include "fixture.hpp"
+
+namespace fs = std::filesystem;
+
+namespace rt_test {
+namespace {
+
+class Cli : public RtTest {};
+
+TEST_F(Cli, JsonLogCarriesTheFinalError) {
+    Bundle bundle;
+    std::string log = bundle.dir() + "/log.json";
+    auto r = rt({"--log", log, "--log-format", "json", "start", "no-such"});
+    EXPECT_EQ(r.status, 1);
+    // stderr once, the log file once.
+    EXPECT_EQ(r.err, "rt: container \"no-such\" does not exist\n");
+    std::string text = read_text(log);
+    ASSERT_EQ(std::count(text.begin(), text.end(), '\n'), 1) << text;
+    json line = json::parse(text);
+    EXPECT_EQ(line["level"], "error");
+    EXPECT_EQ(line["msg"], "container \"no-such\" does not exist");
+    // RFC 3339: 2026-11-28T05:28:52.411402394Z
+    std::string time = line["time"];
+    EXPECT_EQ(time.size(), 30u) << time;
+    EXPECT_EQ(time[10], 'T');
+    EXPECT_EQ(time.back(), 'Z');
+
+    // --log-format=json, as conmon writes it, appends.
+    rt({"--log=" + log, "--log-format=json", "kill", "no-such"});
+    text = read_text(log);
+    EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 2) << text;
+}
+
+TEST_F(Cli, TextLog) {
+    Bundle bundle;
+    std::string log = bundle.dir() + "/log.txt";
+    rt({"--log", log, "state", "no-such"});
+    std::string text = read_text(log);
+    EXPECT_NE(text.find("level=error msg=\"container \\\"no-such\\\" does not exist\""), std::string::npos)
+        << text;
+}
+
+TEST_F(Cli, Version) {
+    auto r = rt({"--version"});
+    EXPECT_EQ(r.status, 0);
+    EXPECT_EQ(r.out.rfind("rt version ", 0), 0u) << r.out;
+    EXPECT_NE(r.out.find("spec: 1.3.0"), std::string::npos);
+}
+
+TEST_F(Cli, UnsupportedGlobalFlagsAreClearErrors) {
+    auto r = rt({"--systemd-cgroup", "list"});
+    EXPECT_EQ(r.status, 1);
+    EXPECT_NE(r.err.find("--systemd-cgroup: not supported"), std::string::npos) << r.err;
+    r = rt({"--rootless=true", "list"});
+    EXPECT_EQ(r.status, 1);
+    EXPECT_NE(r.err.find("rootless"), std::string::npos) << r.err;
+    // What containerd passes by default is fine.
+    EXPECT_EQ(rt({"--rootless=false", "list"}).status, 0);
+    EXPECT_EQ(rt({"--rootless", "auto", "list"}).status, 0);
+}
+
+TEST_F(Cli, UnknownCommandOrFlag) {
+    auto r = rt({"frobnicate"});
+    EXPECT_EQ(r.status, 1);
+    EXPECT_FALSE(r.err.empty());
+    r = rt({"create", "--no-such-flag", "x"});
+    EXPECT_EQ(r.status, 1);
+    EXPECT_NE(r.err.find("no-such-flag"), std::string::npos) << r.err;
+}
+
+TEST_F(Cli, SpecWritesADefaultConfigOnce) {
+    Bundle bundle;
+    fs::remove(bundle.dir() + "/config.json");
+    auto r = rt({"spec", "--bundle", bundle.dir()});
+    ASSERT_EQ(r.status, 0) << r.err;
+    json config = json::parse(read_text(bundle.dir() + "/config.json"));
+    EXPECT_EQ(config["ociVersion"], "1.3.0");
+    EXPECT_EQ(config["process"]["args"], json({"sh"}));
+    EXPECT_EQ(config["root"]["path"], "rootfs");
+    r = rt({"spec", "--bundle", bundle.dir()});
+    EXPECT_EQ(r.status, 1);
+    EXPECT_NE(r.err.find("exists"), std::string::npos) << r.err;
+}
+
+TEST_F(Cli, DefaultRootWorksWithoutEnvironment) {
+    // podman calls rt with no --root and an environment of one variable.
+    auto r = run_program({"/usr/bin/env", "-i", "XDG_RUNTIME_DIR=", RT_BINARY, "list", "-q"});
+    EXPECT_EQ(r.status, 0) << r.err;
+}
+
+}  // namespace
+}  // namespace rt_test
+
+namespace rt_test {
+namespace {
+
+TEST_F(Cli, ExampleBundleGreets) {
+    // The README's first command, on the bundle scripts/setup made.
+    std::string bundle = std::string(RT_SOURCE_DIR) + "/oci-bundles/busybox";
+    ASSERT_TRUE(path_exists(bundle + "/rootfs/bin/busybox")) << "run scripts/setup first";
+    auto r = rt({"run", bundle});
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_NE(r.out.find("rt-busybox"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("PID 1"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("/proc"), std::string::npos) << r.out;
+}
+
+}  // namespace
+}  // namespace rt_test
