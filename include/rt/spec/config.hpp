@@ -140,7 +140,7 @@ enum class NamespaceType { mount, pid, network, uts, ipc, user, cgroup, time };
 
 struct Namespace {
     NamespaceType type = NamespaceType::mount;
-    std::optional<std::string> path;  // set: join this namespace with setns
+    std::optional<std::string> path;  // set: join this namespace with setns ("" in JSON = not set)
 };
 
 struct Device {
@@ -314,7 +314,7 @@ struct Linux {
     std::optional<MemoryPolicy> memory_policy;
     StringMap sysctl;
     std::optional<Seccomp> seccomp;
-    std::optional<std::string> rootfs_propagation;  // private|shared|slave|unbindable
+    std::optional<std::string> rootfs_propagation;  // private|shared|slave|unbindable, or runc's r-forms (rslave, ...)
     std::vector<std::string> masked_paths;
     std::vector<std::string> readonly_paths;
     std::optional<std::string> mount_label;
