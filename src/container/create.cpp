@@ -131,6 +131,9 @@ Created create_container(const state::Store& store, const CreateOptions& options
         write_file_atomic(store.config_path(options.id), plan.config_text, 0600);
         std::string fifo = store.fifo_path(options.id);
         if (::mkfifo(fifo.c_str(), 0622) < 0) throw_errno("mkfifo " + fifo);
+        // Writable by the container's user whatever rt's umask: the init
+        // opens it after it has become that user.
+        if (::chmod(fifo.c_str(), 0622) < 0) throw_errno("chmod " + fifo);
         unique_fd fifo_fd(::open(fifo.c_str(), O_PATH | O_CLOEXEC));
         if (!fifo_fd) throw_errno("open " + fifo);
 

@@ -66,8 +66,10 @@ void mount_at(const std::string& what, const char* source, int target_fd, const 
 }
 
 void mount_hierarchy(InitContext& ctx, const std::string& what, const MountInfo& host,
-                     const std::map<std::string, std::string>& own, int target_fd,
+                     const std::map<std::string, std::string>& own, const std::string& dest,
                      unsigned long flags) {
+    unique_fd target = mkdir_all_in_root(ctx.root.get(), dest);
+    int target_fd = target.get();
     bool v2 = host.fs_type == "cgroup2";
     std::string controllers = v2 ? "" : hierarchy_controllers(host);
     if (ctx.new_cgroup_ns) {
@@ -79,9 +81,11 @@ void mount_hierarchy(InitContext& ctx, const std::string& what, const MountInfo&
     std::string source = host.mount_point + (path == own.end() ? "" : path->second);
     mount_at(what, source.c_str(), target_fd, nullptr, MS_BIND | MS_REC, nullptr);
     if (flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC)) {
+        // On the bind mount itself, not on the directory under it.
+        unique_fd mounted = open_in_root(ctx.root.get(), dest, O_PATH);
         unsigned long remount = MS_BIND | MS_REMOUNT |
                                 (flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC));
-        mount_at(what + ": remount", nullptr, target_fd, nullptr, remount, nullptr);
+        mount_at(what + ": remount", nullptr, mounted.get(), nullptr, remount, nullptr);
     }
 }
 
@@ -97,7 +101,7 @@ void mount_cgroup(InitContext& ctx, const spec::Mount& m, int target_fd, unsigne
         MountInfo unified;
         unified.fs_type = "cgroup2";
         unified.mount_point = host_cgroup_root;
-        mount_hierarchy(ctx, what, unified, own, target_fd, flags);
+        mount_hierarchy(ctx, what, unified, own, m.destination, flags);
         return;
     }
 
@@ -111,8 +115,7 @@ void mount_cgroup(InitContext& ctx, const spec::Mount& m, int target_fd, unsigne
         std::string name = host.mount_point.substr(prefix.size());
         if (name.empty() || name.find('/') != std::string::npos) continue;
         std::string dest = clean_path(m.destination + "/" + name);
-        unique_fd dir = mkdir_all_in_root(ctx.root.get(), dest);
-        mount_hierarchy(ctx, what + "/" + name, host, own, dir.get(), flags);
+        mount_hierarchy(ctx, what + "/" + name, host, own, dest, flags);
     }
     // Symlinks the host has next to its hierarchies (cpu -> cpu,cpuacct).
     unique_fd host_dir(::open(host_cgroup_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC));

@@ -44,31 +44,49 @@ pid_t spawn(const std::vector<std::string>& argv, int in_fd, int out_fd, int err
     return pid;
 }
 
-// Drains the pipes until both close or the deadline passes.
-bool drain(int out_fd, int err_fd, std::string& out, std::string& err,
-           std::chrono::steady_clock::time_point deadline, const std::string& until = "") {
-    pollfd fds[2] = {{out_fd, POLLIN, 0}, {err_fd, POLLIN, 0}};
-    while (fds[0].fd >= 0 || fds[1].fd >= 0) {
+// Reads what is there now, without waiting.
+void read_available(int fd, std::string& into) {
+    if (fd < 0) return;
+    char buf[4096];
+    for (;;) {
+        pollfd p{fd, POLLIN, 0};
+        if (poll(&p, 1, 0) <= 0 || !(p.revents & POLLIN)) return;
+        ssize_t got = read(fd, buf, sizeof buf);
+        if (got <= 0) return;
+        into.append(buf, static_cast<size_t>(got));
+    }
+}
+
+// Collects output until the process exits (not until the pipes close: a
+// container started by `rt create` keeps rt's stdout and stderr open), the
+// text `until` appears, or the deadline passes. Returns true unless the
+// deadline passed; `status` gets the wait status once the process exited.
+bool collect(pid_t pid, int out_fd, int err_fd, std::string& out, std::string& err,
+             std::chrono::steady_clock::time_point deadline, int* status,
+             const std::string& until = "") {
+    for (;;) {
         if (!until.empty() && out.find(until) != std::string::npos) return true;
-        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-            deadline - std::chrono::steady_clock::now()).count();
-        if (left <= 0) return false;
-        int n = poll(fds, 2, static_cast<int>(left));
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return false;
+        if (status && waitpid(pid, status, WNOHANG) == pid) {
+            read_available(out_fd, out);
+            read_available(err_fd, err);
+            return true;
+        }
+        if (std::chrono::steady_clock::now() >= deadline) return false;
+        pollfd fds[2] = {{out_fd, POLLIN, 0}, {err_fd, POLLIN, 0}};
+        int n = poll(fds, 2, 20);
+        if (n <= 0) continue;
         for (int i = 0; i < 2; ++i) {
-            if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+            if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP))) continue;
             char buf[4096];
             ssize_t got = read(fds[i].fd, buf, sizeof buf);
-            if (got <= 0) {
-                fds[i].fd = -1;
-            } else {
-                (i == 0 ? out : err).append(buf, static_cast<size_t>(got));
-            }
+            if (got > 0) (i == 0 ? out : err).append(buf, static_cast<size_t>(got));
         }
     }
-    return until.empty() || out.find(until) != std::string::npos;
 }
+
+}  // namespace
+
+namespace {
 
 std::string template_rootfs() {
     static std::string path = [] {
@@ -103,15 +121,15 @@ Result run_program(const std::vector<std::string>& argv, const std::string& inpu
     close(in[1]);
     Result result;
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_seconds);
-    bool finished = drain(out[0], err[0], result.out, result.err, deadline);
+    int status = 0;
+    bool finished = collect(pid, out[0], err[0], result.out, result.err, deadline, &status);
     close(out[0]);
     close(err[0]);
     if (!finished) {
         kill(pid, SIGKILL);
+        waitpid(pid, &status, 0);
         result.err += "\n[test: killed after " + std::to_string(timeout_seconds) + "s]";
     }
-    int status = 0;
-    waitpid(pid, &status, 0);
     result.status = exit_code(status);
     return result;
 }
@@ -139,16 +157,19 @@ Background::~Background() {
 
 bool Background::wait_for_output(const std::string& text, int timeout_seconds) {
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_seconds);
-    return drain(out_fd_, err_fd_, out_, err_, deadline, text);
+    return collect(pid_, out_fd_, err_fd_, out_, err_, deadline, nullptr, text);
 }
 
 Result Background::wait(int timeout_seconds) {
     Result result;
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_seconds);
-    bool finished = drain(out_fd_, err_fd_, out_, err_, deadline);
-    if (!finished) kill(pid_, SIGKILL);
     int status = 0;
-    waitpid(pid_, &status, 0);
+    bool finished = collect(pid_, out_fd_, err_fd_, out_, err_, deadline, &status);
+    if (!finished) {
+        kill(pid_, SIGKILL);
+        waitpid(pid_, &status, 0);
+        err_ += "\n[test: killed after " + std::to_string(timeout_seconds) + "s]";
+    }
     pid_ = -1;
     result.status = exit_code(status);
     result.out = out_;
