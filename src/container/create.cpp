@@ -105,7 +105,10 @@ void abandon_init(linux::InitProcess& init) {
 }
 
 // The parent's side of the sync protocol (see rt/linux/sync_protocol.hpp).
-void drive_init(linux::InitProcess& init) {
+// `state` is filled in but not saved yet.
+void drive_init(const Plan& plan, linux::InitProcess& init, state::ContainerState& state) {
+    (void)plan;
+    (void)state;
     linux::SyncOrder order;
     linux::send(init.channel, order, linux::Sync::proceed);
     linux::expect(init.channel, order, linux::Sync::run_hooks);
@@ -149,8 +152,19 @@ Created create_container(const state::Store& store, const CreateOptions& options
         config.exec_fifo = fifo_fd.get();
         init = linux::spawn_init(config, plan.namespaces);
 
+        state::ContainerState& state = created.state;
+        state.id = options.id;
+        state.bundle = plan.bundle;
+        state.rootfs = plan.rootfs;
+        state.pid = init.pid;
+        state.created = log::rfc3339_now();
+        state.annotations = plan.spec.annotations;
+        auto stat = read_proc_stat(init.pid);
+        if (!stat) throw Error("container init vanished");
+        state.start_time = stat->start_time;
+
         try {
-            drive_init(init);
+            drive_init(plan, init, state);
         } catch (const Error& e) {
             // Say how the init ended when it died without a word.
             std::string message = e.what();
@@ -161,16 +175,6 @@ Created create_container(const state::Store& store, const CreateOptions& options
             throw Error(message, e.err());
         }
 
-        auto stat = read_proc_stat(init.pid);
-        if (!stat) throw Error("container init vanished after it was ready");
-        state::ContainerState& state = created.state;
-        state.id = options.id;
-        state.bundle = plan.bundle;
-        state.rootfs = plan.rootfs;
-        state.pid = init.pid;
-        state.start_time = stat->start_time;
-        state.created = log::rfc3339_now();
-        state.annotations = plan.spec.annotations;
         store.save(state);
         write_pid_file(options.pid_file, init.pid);
     } catch (...) {
