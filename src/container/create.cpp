@@ -15,6 +15,7 @@
 
 #include "internal.hpp"
 #include "rt/linux/namespaces.hpp"
+#include "rt/linux/process_security.hpp"
 #include "rt/linux/sync_protocol.hpp"
 #include "rt/spec/container_id.hpp"
 #include "rt/spec/parse.hpp"
@@ -55,6 +56,7 @@ struct Plan {
     std::string bundle;
     std::string rootfs;
     linux::NamespacePlan namespaces;
+    linux::ProcessSecurity security;
 };
 
 Plan plan_create(const CreateOptions& options) {
@@ -80,6 +82,9 @@ Plan plan_create(const CreateOptions& options) {
     }
     try {
         plan.namespaces = linux::plan_namespaces(*plan.spec.linux);
+        linux::SecurityPlanOptions security_options;
+        security_options.new_user_namespace = plan.spec.linux->has_namespace(spec::NamespaceType::user);
+        plan.security = linux::plan_process_security(*plan.spec.process, &*plan.spec.linux, security_options);
     } catch (const Error& e) {
         throw e.with_context("config.json");
     }
@@ -150,6 +155,7 @@ Created create_container(const state::Store& store, const CreateOptions& options
         config.preserve_fds = options.preserve_fds;
         config.console_socket = options.console_socket;
         config.exec_fifo = fifo_fd.get();
+        config.security = &plan.security;
         init = linux::spawn_init(config, plan.namespaces);
 
         state::ContainerState& state = created.state;

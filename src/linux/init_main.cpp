@@ -91,14 +91,20 @@ void wait_for_start(InitContext& ctx) {
     send(channel, order, Sync::run_hooks);
     expect(channel, order, Sync::hooks_done);
 
+    SeccompSession seccomp = prepare_seccomp(ctx);
     enter_rootfs(ctx);
     finish_rootfs(ctx);
     set_identity(ctx.spec);
 
     const spec::Process& process = *ctx.spec.process;
+    const ProcessSecurity& security = *config.security;
+    apply_process_settings(security, ctx.host_proc.get());
     prepare_fds(config.preserve_fds);
+    if (security.seccomp_before_user_switch()) seccomp.load("creating");
+    drop_bounding_set(security.capabilities);
     set_user(process);
     enter_cwd(process);
+    apply_capabilities(security.capabilities);
     ExecPlan plan = plan_exec(process);
 
     if (::prctl(PR_SET_PDEATHSIG, 0) < 0) throw_errno("prctl(PR_SET_PDEATHSIG)");
@@ -108,6 +114,7 @@ void wait_for_start(InitContext& ctx) {
     // From here on nobody listens on the channel: errors go to the
     // container's stderr, as an exec failure of any program would.
     wait_for_start(ctx);
+    seccomp.load("created");  // last: the fewer calls after it, the fewer a profile must allow
     exec_process(plan, process.user.umask.value_or(0022));
 }
 

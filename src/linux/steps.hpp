@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "rt/linux/init.hpp"
+#include "rt/linux/process_security.hpp"
 #include "rt/util/fd.hpp"
 
 namespace rt::linux {
@@ -47,6 +48,9 @@ struct ExecPlan {
     std::vector<std::string> argv;
     std::vector<std::string> env;
 };
+// security.cpp: the seccomp filter of the container's process, its listener
+// connected while the host's paths are still reachable (before pivot_root).
+SeccompSession prepare_seccomp(InitContext& ctx);
 void set_user(const spec::Process& process);
 void enter_cwd(const spec::Process& process);  // chdir, as the user
 ExecPlan plan_exec(const spec::Process& process);

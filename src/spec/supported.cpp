@@ -38,15 +38,6 @@ bool has_mount_gid_mappings(const Spec& s) {
 constexpr Unsupported kUnsupported[] = {
     {".process.terminal",        [](const Spec& s) { return s.process && s.process->terminal; }},
     {".process.consoleSize",     [](const Spec& s) { return s.process && s.process->console_size.has_value(); }},
-    {".process.capabilities",    [](const Spec& s) { return s.process && s.process->capabilities.has_value(); }},
-    {".process.rlimits",         [](const Spec& s) { return s.process && !s.process->rlimits.empty(); }},
-    {".process.noNewPrivileges", [](const Spec& s) { return s.process && s.process->no_new_privileges; }},
-    {".process.apparmorProfile", [](const Spec& s) { return s.process && s.process->apparmor_profile.has_value(); }},
-    {".process.selinuxLabel",    [](const Spec& s) { return s.process && s.process->selinux_label.has_value(); }},
-    {".process.oomScoreAdj",     [](const Spec& s) { return s.process && s.process->oom_score_adj.has_value(); }},
-    {".process.ioPriority",      [](const Spec& s) { return s.process && s.process->io_priority.has_value(); }},
-    {".process.scheduler",       [](const Spec& s) { return s.process && s.process->scheduler.has_value(); }},
-    {".process.execCPUAffinity", [](const Spec& s) { return s.process && s.process->exec_cpu_affinity.has_value(); }},
     {".mounts[].uidMappings",    has_mount_uid_mappings},
     {".mounts[].gidMappings",    has_mount_gid_mappings},
     {".hooks.prestart",          [](const Spec& s) { return has_hooks(s.hooks.prestart); }},
@@ -64,13 +55,10 @@ constexpr Unsupported kUnsupported[] = {
     {".linux.netDevices",        [](const Spec& s) { return s.linux && !s.linux->net_devices.empty(); }},
     {".linux.resources",         [](const Spec& s) { return s.linux && s.linux->resources.has_value(); }},
     {".linux.intelRdt",          [](const Spec& s) { return s.linux && s.linux->intel_rdt.has_value(); }},
-    {".linux.memoryPolicy",      [](const Spec& s) { return s.linux && s.linux->memory_policy.has_value(); }},
     {".linux.sysctl",            [](const Spec& s) { return s.linux && !s.linux->sysctl.empty(); }},
-    {".linux.seccomp",           [](const Spec& s) { return s.linux && s.linux->seccomp.has_value(); }},
     {".linux.maskedPaths",       [](const Spec& s) { return s.linux && !s.linux->masked_paths.empty(); }},
     {".linux.readonlyPaths",     [](const Spec& s) { return s.linux && !s.linux->readonly_paths.empty(); }},
     {".linux.mountLabel",        [](const Spec& s) { return s.linux && s.linux->mount_label.has_value(); }},
-    {".linux.personality",       [](const Spec& s) { return s.linux && s.linux->personality.has_value(); }},
 };
 // clang-format on
 

@@ -21,11 +21,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/seccomp.h>
+#include <poll.h>
+#include <sys/ioctl.h>
 #include <sys/personality.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
+#include <sys/un.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -304,8 +309,16 @@ static int cmd_syscall(char **argv)
 		return report(syscall(SYS_unshare, CLONE_NEWUSER));
 	if (strcmp(name, "personality") == 0)   /* query only: 0xffffffff changes nothing */
 		return report(syscall(SYS_personality, 0xffffffffUL));
-	return fail("unknown syscall: %s (getpid getcwd uname chdir [PATH] mkdir PATH unshare-user personality)",
-		    name), 2;
+	if (strcmp(name, "clone-newuser") == 0) {   /* clone(CLONE_NEWUSER): a child that exits at once */
+		long pid = syscall(SYS_clone, (unsigned long)(CLONE_NEWUSER | SIGCHLD), 0UL, 0UL, 0UL, 0UL);
+		if (pid == 0)
+			_exit(0);
+		if (pid > 0)
+			waitpid((pid_t)pid, NULL, 0);
+		return report(pid);
+	}
+	return fail("unknown syscall: %s (getpid getcwd uname chdir [PATH] mkdir PATH unshare-user personality"
+		    " clone-newuser)", name), 2;
 }
 
 static int cmd_sleep(char **argv)
@@ -434,6 +447,132 @@ static int cmd_oom_score_adj(char **argv)
 	return 0;
 }
 
+/* "IOPRIO_CLASS_BE 4" (or "IOPRIO_CLASS_NONE 0" when never set). */
+static int cmd_ioprio(char **argv)
+{
+	static const char *classes[] = { "IOPRIO_CLASS_NONE", "IOPRIO_CLASS_RT", "IOPRIO_CLASS_BE",
+					 "IOPRIO_CLASS_IDLE" };
+	(void)argv;
+	long v = syscall(SYS_ioprio_get, 1 /* IOPRIO_WHO_PROCESS */, 0);
+	if (v < 0)
+		return fail("ioprio_get: %s", strerror(errno));
+	long cls = v >> 13, prio = v & 0x1fff;
+	if (cls >= 0 && cls < 4)
+		printf("%s %ld\n", classes[cls], prio);
+	else
+		printf("%ld %ld\n", cls, prio);
+	return 0;
+}
+
+/* The NUMA policy of the process: "MPOL_BIND nodes=0" (mode name, flags, the
+ * node mask as a list). */
+static int cmd_mempolicy(char **argv)
+{
+	static const char *modes[] = { "MPOL_DEFAULT", "MPOL_PREFERRED", "MPOL_BIND", "MPOL_INTERLEAVE",
+				       "MPOL_LOCAL", "MPOL_PREFERRED_MANY", "MPOL_WEIGHTED_INTERLEAVE" };
+	unsigned long mask[16] = { 0 };
+	int mode = 0;
+	(void)argv;
+	if (syscall(SYS_get_mempolicy, &mode, mask, sizeof mask * 8, NULL, 0UL) < 0)
+		return fail("get_mempolicy: %s", strerror(errno));
+	int flags = mode & ~0xff;
+	mode &= 0xff;
+	if (mode < (int)(sizeof modes / sizeof modes[0]))
+		fputs(modes[mode], stdout);
+	else
+		printf("%d", mode);
+	if (flags & (1 << 15))
+		fputs("|MPOL_F_STATIC_NODES", stdout);
+	if (flags & (1 << 14))
+		fputs("|MPOL_F_RELATIVE_NODES", stdout);
+	if (flags & (1 << 13))
+		fputs("|MPOL_F_NUMA_BALANCING", stdout);
+	fputs(" nodes=", stdout);
+	int first = 1;
+	for (unsigned i = 0; i < sizeof mask * 8; i++) {
+		if (mask[i / (8 * sizeof mask[0])] & (1UL << (i % (8 * sizeof mask[0])))) {
+			printf("%s%u", first ? "" : ",", i);
+			first = 0;
+		}
+	}
+	putchar('\n');
+	return 0;
+}
+
+/* A seccomp agent for SCMP_ACT_NOTIFY tests, run on the host: listens on
+ * SOCKET, prints "listening", takes one connection, prints the container
+ * process state it gets (one line) and whether an fd came with it, then
+ * answers every notified system call with ERRNO (0: success, returning 0)
+ * and prints "notified N" (the call's number) for each, until the filter's
+ * last process is gone. */
+static int cmd_seccomp_agent(char **argv)
+{
+	long answer;
+	if (parse_long(argv[1], &answer) || answer < 0)
+		return 2;
+	int lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	if (strlen(argv[0]) >= sizeof sa.sun_path)
+		return fail("socket path too long: %s", argv[0]);
+	strcpy(sa.sun_path, argv[0]);
+	unlink(argv[0]);
+	if (lfd < 0 || bind(lfd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(lfd, 1) < 0)
+		return fail("listen on %s: %s", argv[0], strerror(errno));
+	puts("listening");
+	int conn = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+	if (conn < 0)
+		return fail("accept: %s", strerror(errno));
+	static char text[65536];
+	size_t len = 0;
+	int notify_fd = -1;
+	for (;;) {
+		char control[CMSG_SPACE(sizeof(int))];
+		struct iovec iov = { text + len, sizeof text - 1 - len };
+		struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+				      .msg_control = control, .msg_controllen = sizeof control };
+		ssize_t n = recvmsg(conn, &msg, MSG_CMSG_CLOEXEC);
+		if (n < 0)
+			return fail("recvmsg: %s", strerror(errno));
+		struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+		if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
+			memcpy(&notify_fd, CMSG_DATA(c), sizeof notify_fd);
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	text[len] = '\0';
+	close(conn);
+	close(lfd);
+	unlink(argv[0]);
+	printf("%s\n", text);
+	if (notify_fd < 0)
+		return fail("no fd came with the state");
+	puts("fd received");
+	for (;;) {
+		struct pollfd p = { .fd = notify_fd, .events = POLLIN };
+		if (poll(&p, 1, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return fail("poll: %s", strerror(errno));
+		}
+		if (!(p.revents & POLLIN))
+			break;  /* POLLHUP: no process uses the filter any more */
+		struct seccomp_notif req;
+		memset(&req, 0, sizeof req);
+		if (ioctl(notify_fd, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0) {
+			if (errno == EINTR || errno == ENOENT)
+				continue;
+			return fail("SECCOMP_IOCTL_NOTIF_RECV: %s", strerror(errno));
+		}
+		struct seccomp_notif_resp resp = { .id = req.id, .val = 0, .error = answer ? -(int)answer : 0 };
+		printf("notified %d\n", req.data.nr);
+		if (ioctl(notify_fd, SECCOMP_IOCTL_NOTIF_SEND, &resp) < 0 && errno != ENOENT)
+			return fail("SECCOMP_IOCTL_NOTIF_SEND: %s", strerror(errno));
+	}
+	puts("done");
+	return 0;
+}
+
 static int cmd_hostname(char **argv)
 {
 	char buf[HOST_NAME_MAX + 1];
@@ -500,7 +639,7 @@ static const struct command {
 	{ "mknod-check",   1, 1, "PATH",        cmd_mknod_check,
 	  "stat PATH: \"c MAJ:MIN mode 0666\" or errno name" },
 	{ "syscall",       1, 2, "NAME [ARG]",  cmd_syscall,
-	  "getpid getcwd uname chdir [PATH] mkdir PATH unshare-user personality: ok or errno name" },
+	  "getpid getcwd uname chdir [PATH] mkdir PATH unshare-user personality clone-newuser: ok or errno name" },
 	{ "sleep",         1, 1, "SECONDS",     cmd_sleep,
 	  "sleep (fractions allowed)" },
 	{ "pause",         0, 0, "",            cmd_pause,
@@ -515,6 +654,12 @@ static const struct command {
 	  "the nice value" },
 	{ "oom-score-adj", 0, 0, "",            cmd_oom_score_adj,
 	  "/proc/self/oom_score_adj" },
+	{ "ioprio",        0, 0, "",            cmd_ioprio,
+	  "I/O scheduling class and priority (IOPRIO_CLASS_BE 4)" },
+	{ "mempolicy",     0, 0, "",            cmd_mempolicy,
+	  "NUMA memory policy (MPOL_BIND nodes=0)" },
+	{ "seccomp-agent", 2, 2, "SOCKET ERRNO", cmd_seccomp_agent,
+	  "host side: take a seccomp notify fd on SOCKET, answer calls with ERRNO (0: success)" },
 	{ "hostname",      0, 0, "",            cmd_hostname,
 	  "the hostname" },
 	{ "pid",           0, 0, "",            cmd_pid,

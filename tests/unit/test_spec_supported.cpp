@@ -44,15 +44,6 @@ TEST_P(SpecSupportedRefuses, NamesTheField) {
 const Refused kRefused[] = {
     {R"({"process": {"terminal": true}})", ".process.terminal"},
     {R"({"process": {"consoleSize": {"height": 1, "width": 1}}})", ".process.consoleSize"},
-    {R"({"process": {"capabilities": {}}})", ".process.capabilities"},
-    {R"({"process": {"rlimits": [{"type": "RLIMIT_NOFILE", "soft": 1, "hard": 1}]}})", ".process.rlimits"},
-    {R"({"process": {"noNewPrivileges": true}})", ".process.noNewPrivileges"},
-    {R"({"process": {"apparmorProfile": "p"}})", ".process.apparmorProfile"},
-    {R"({"process": {"selinuxLabel": "l"}})", ".process.selinuxLabel"},
-    {R"({"process": {"oomScoreAdj": 0}})", ".process.oomScoreAdj"},
-    {R"({"process": {"ioPriority": {"class": "IOPRIO_CLASS_BE"}}})", ".process.ioPriority"},
-    {R"({"process": {"scheduler": {"policy": "SCHED_OTHER"}}})", ".process.scheduler"},
-    {R"({"process": {"execCPUAffinity": {}}})", ".process.execCPUAffinity"},
     {R"({"mounts": [{"destination": "/d", "uidMappings": [{"containerID": 0, "hostID": 1, "size": 1}]}]})", ".mounts[].uidMappings"},
     {R"({"mounts": [{"destination": "/d", "gidMappings": [{"containerID": 0, "hostID": 1, "size": 1}]}]})", ".mounts[].gidMappings"},
     {R"({"hooks": {"prestart": [{"path": "/h"}]}})", ".hooks.prestart"},
@@ -70,13 +61,10 @@ const Refused kRefused[] = {
     {R"({"linux": {"netDevices": {"eth0": {}}}})", ".linux.netDevices"},
     {R"({"linux": {"resources": {}}})", ".linux.resources"},
     {R"({"linux": {"intelRdt": {}}})", ".linux.intelRdt"},
-    {R"({"linux": {"memoryPolicy": {"mode": "MPOL_DEFAULT"}}})", ".linux.memoryPolicy"},
     {R"({"linux": {"sysctl": {"kernel.shmmax": "1"}}})", ".linux.sysctl"},
-    {R"({"linux": {"seccomp": {"defaultAction": "SCMP_ACT_ALLOW"}}})", ".linux.seccomp"},
     {R"({"linux": {"maskedPaths": ["/proc/kcore"]}})", ".linux.maskedPaths"},
     {R"({"linux": {"readonlyPaths": ["/proc/sys"]}})", ".linux.readonlyPaths"},
     {R"({"linux": {"mountLabel": "l"}})", ".linux.mountLabel"},
-    {R"({"linux": {"personality": {"domain": "LINUX"}}})", ".linux.personality"},
 };
 // clang-format on
 

@@ -15,6 +15,8 @@
 
 namespace rt::linux {
 
+struct ProcessSecurity;
+
 struct InitConfig {
     const spec::Spec* spec = nullptr;  // validated
     std::string id;
@@ -25,6 +27,7 @@ struct InitConfig {
     int preserve_fds = 0;         // fds 3 .. 3+N-1 reach the process
     std::string console_socket;   // terminal: where the pty master goes
     int exec_fifo = -1;           // O_PATH fd of <root>/<id>/exec.fifo
+    const ProcessSecurity* security = nullptr;  // planned by the parent (rt/linux/process_security.hpp)
 };
 
 struct InitProcess {
