@@ -80,6 +80,53 @@ std::vector<BadConfig> bad_configs() {
         {"NotSupportedYetIsRefused",
          [](json& c) { c["linux"]["intelRdt"] = {{"closID", "x"}}; }, ".linux.intelRdt"},
         {"EnvNotStrings", [](json& c) { c["process"]["env"] = {1, 2}; }, ".process.env"},
+        {"UnknownCapability",
+         [](json& c) { c["process"]["capabilities"] = {{"bounding", {"CAP_KILL", "CAP_BOGUS"}}}; },
+         ".process.capabilities: unknown capability \"CAP_BOGUS\""},
+        {"EffectiveCapabilityNotPermitted",
+         [](json& c) {
+             c["process"]["capabilities"] = {{"bounding", {"CAP_KILL"}}, {"effective", {"CAP_KILL"}}};
+         },
+         ".process.capabilities.effective: CAP_KILL not in the permitted set"},
+        {"UnknownRlimit",
+         [](json& c) { c["process"]["rlimits"] = {{{"type", "RLIMIT_FOO"}, {"soft", 1}, {"hard", 1}}}; },
+         ".process.rlimits[0].type: unknown rlimit \"RLIMIT_FOO\""},
+        {"RlimitSoftAboveHard",
+         [](json& c) { c["process"]["rlimits"] = {{{"type", "RLIMIT_NOFILE"}, {"soft", 2}, {"hard", 1}}}; },
+         ".process.rlimits[0]: soft limit 2 is above the hard limit 1"},
+        {"UnknownSeccompAction",
+         [](json& c) { c["linux"]["seccomp"] = {{"defaultAction", "SCMP_ACT_MAYBE"}}; },
+         ".linux.seccomp.defaultAction"},
+        {"UnknownSeccompArchitecture",
+         [](json& c) {
+             c["linux"]["seccomp"] = {{"defaultAction", "SCMP_ACT_ALLOW"}, {"architectures", {"SCMP_ARCH_VAX"}}};
+         },
+         ".linux.seccomp.architectures[0]"},
+        {"SeccompArgumentIndex",
+         [](json& c) {
+             c["linux"]["seccomp"] = {
+                 {"defaultAction", "SCMP_ACT_ALLOW"},
+                 {"syscalls",
+                  {{{"names", {"getcwd"}},
+                    {"action", "SCMP_ACT_ERRNO"},
+                    {"args", {{{"index", 6}, {"value", 1}, {"op", "SCMP_CMP_EQ"}}}}}}}};
+         },
+         ".linux.seccomp.syscalls[0].args[0].index: 6 is above 5"},
+        {"SeccompNotifyWithoutListener",
+         [](json& c) {
+             c["linux"]["seccomp"] = {{"defaultAction", "SCMP_ACT_ALLOW"},
+                                      {"syscalls", {{{"names", {"mkdir"}}, {"action", "SCMP_ACT_NOTIFY"}}}}};
+         },
+         ".linux.seccomp.listenerPath: needed by the SCMP_ACT_NOTIFY rule"},
+        {"UnknownSchedulerPolicy", [](json& c) { c["process"]["scheduler"] = {{"policy", "SCHED_FAST"}}; },
+         ".process.scheduler.policy"},
+        {"PersonalityFlags",
+         [](json& c) { c["linux"]["personality"] = {{"domain", "LINUX"}, {"flags", {"ADDR_NO_RANDOMIZE"}}}; },
+         ".linux.personality.flags: no personality flags are supported"},
+        {"MemoryPolicyWithoutNodes", [](json& c) { c["linux"]["memoryPolicy"] = {{"mode", "MPOL_BIND"}}; },
+         ".linux.memoryPolicy.nodes: MPOL_BIND needs at least one node"},
+        {"BadExecCpuAffinity", [](json& c) { c["process"]["execCPUAffinity"] = {{"final", "3-1"}}; },
+         ".process.execCPUAffinity.final: range 3-1 goes backwards"},
     };
 }
 

@@ -89,5 +89,18 @@ TEST(SpecSupported, ImplementedFieldsAreNotRefused) {
               "");
 }
 
+TEST(SpecSupported, ProcessSettingsAreNotRefused) {
+    EXPECT_EQ(supported_error(R"({
+        "process": {"capabilities": {"bounding": ["CAP_KILL"], "effective": [], "inheritable": [],
+                                     "permitted": ["CAP_KILL"], "ambient": []},
+                    "rlimits": [{"type": "RLIMIT_NOFILE", "soft": 1, "hard": 1}], "noNewPrivileges": true,
+                    "apparmorProfile": "p", "selinuxLabel": "l", "oomScoreAdj": 100,
+                    "ioPriority": {"class": "IOPRIO_CLASS_BE", "priority": 1},
+                    "scheduler": {"policy": "SCHED_OTHER", "nice": 1}, "execCPUAffinity": {"final": "0"}},
+        "linux": {"personality": {"domain": "LINUX"}, "memoryPolicy": {"mode": "MPOL_DEFAULT"},
+                  "seccomp": {"defaultAction": "SCMP_ACT_ALLOW"}}})"),
+              "");
+}
+
 }  // namespace
 }  // namespace rt::spec
