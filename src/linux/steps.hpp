@@ -48,7 +48,7 @@ struct ExecPlan {
     std::vector<std::string> argv;
     std::vector<std::string> env;
 };
-// security.cpp: the seccomp filter of the container's process, its listener
+// seccomp_prepare.cpp: the seccomp filter of the container's process, its listener
 // connected while the host's paths are still reachable (before pivot_root).
 SeccompSession prepare_seccomp(InitContext& ctx);
 void set_user(const spec::Process& process);

@@ -2,6 +2,7 @@
 // oom_score_adj, scheduler, I/O priority, CPU affinity, personality, memory
 // policy, LSM labels and seccomp, as the container's process sees them.
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 
 #include <cerrno>
 #include <csignal>
@@ -237,14 +238,17 @@ TEST_F(ProcessSecurity, ExecCpuAffinityIsNotForTheContainersOwnProcess) {
 }
 
 TEST_F(ProcessSecurity, Personality) {
-    Bundle bundle;
-    bundle.config["linux"]["personality"] = {{"domain", "LINUX32"}};
-    auto r = run_sh(bundle, "uname -m");
-    EXPECT_EQ(r.out, "i686\n") << r.err;
+    utsname host{};
+    uname(&host);
     Bundle linux64;
     linux64.config["linux"]["personality"] = {{"domain", "LINUX"}};
-    r = run_sh(linux64, "uname -m");
-    EXPECT_EQ(r.out, "x86_64\n") << r.err;
+    auto r = run_sh(linux64, "uname -m");
+    EXPECT_EQ(r.out, std::string(host.machine) + "\n") << r.err;
+    if (std::string(host.machine) != "x86_64") GTEST_SKIP() << "LINUX32 checked on x86_64 only";
+    Bundle bundle;
+    bundle.config["linux"]["personality"] = {{"domain", "LINUX32"}};
+    r = run_sh(bundle, "uname -m");
+    EXPECT_EQ(r.out, "i686\n") << r.err;
 }
 
 TEST_F(ProcessSecurity, MemoryPolicy) {
