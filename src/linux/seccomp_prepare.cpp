@@ -10,6 +10,8 @@
 namespace rt::linux {
 
 SeccompSession prepare_seccomp(InitContext& ctx) {
+    // The parent plans it before it clones (container/create.cpp).
+    if (!ctx.config.security) throw Error("internal error: the init has no process security plan");
     const ProcessSecurity& security = *ctx.config.security;
     if (!security.seccomp) return {};
     ContainerProcessState state;
