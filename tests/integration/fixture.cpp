@@ -316,13 +316,16 @@ bool process_exists(pid_t pid) {
 bool catches_signal(pid_t pid, int signal) {
     std::istringstream in(read_text("/proc/" + std::to_string(pid) + "/status"));
     std::string line;
+    bool caught = false;
     while (std::getline(in, line)) {
-        if (line.rfind("SigCgt:", 0) == 0) {
+        // A handler, or a blocked signal waited for with sigwaitinfo: blocked
+        // signals are queued even for PID 1.
+        if (line.rfind("SigCgt:", 0) == 0 || line.rfind("SigBlk:", 0) == 0) {
             unsigned long long mask = std::stoull(line.substr(7), nullptr, 16);
-            return (mask >> (signal - 1)) & 1;
+            caught = caught || ((mask >> (signal - 1)) & 1);
         }
     }
-    return false;
+    return caught;
 }
 
 bool eventually(const std::function<bool()>& check, int timeout_ms) {
