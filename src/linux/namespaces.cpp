@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <optional>
 
 #include "rt/util/error.hpp"
 
@@ -27,8 +28,21 @@ int clone_flag(spec::NamespaceType type) {
     return 0;
 }
 
+std::string format_time_offsets(const spec::TimeOffsets& offsets) {
+    std::string text;
+    auto line = [&](const char* clock, const std::optional<spec::TimeOffset>& offset) {
+        if (!offset) return;
+        text += std::string(clock) + " " + std::to_string(offset->secs) + " " +
+                std::to_string(offset->nanosecs) + "\n";
+    };
+    line("monotonic", offsets.monotonic);
+    line("boottime", offsets.boottime);
+    return text;
+}
+
 NamespacePlan plan_namespaces(const spec::Linux& linux) {
     NamespacePlan plan;
+    if (linux.time_offsets) plan.time_offsets = format_time_offsets(*linux.time_offsets);
     for (size_t i = 0; i < linux.namespaces.size(); ++i) {
         const auto& ns = linux.namespaces[i];
         int flag = clone_flag(ns.type);

@@ -104,6 +104,14 @@ void enter_rootfs(InitContext& ctx) {
     } else {
         pivot_root_into(ctx.config.rootfs);
     }
+    // As runc: "shared" and "unbindable" are given to the new "/" itself
+    // (what prepare_rootfs set applied to the host's tree copy); "slave"
+    // and "private" hold already.
+    unsigned long propagation = root_propagation(ctx.spec);
+    if (!(propagation & (MS_PRIVATE | MS_SLAVE)) &&
+        ::mount(nullptr, "/", nullptr, propagation, nullptr) < 0) {
+        throw_errno("set propagation of the container's /");
+    }
     ctx.root.reset(::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
     if (!ctx.root) throw_errno("open / in the container");
 }

@@ -12,6 +12,7 @@
 
 #include "rt/linux/init.hpp"
 #include "rt/util/error.hpp"
+#include "rt/util/file.hpp"
 #include "init_main.hpp"
 
 namespace rt::linux {
@@ -41,6 +42,19 @@ public:
         if (plan.parent_joins.empty() && plan.parent_unshare_flags == 0) return;
         for (auto& join : plan.parent_joins) save(join.type);
         if (plan.parent_unshare_flags & CLONE_NEWTIME) save(spec::NamespaceType::time);
+        try {
+            enter(plan);
+        } catch (...) {
+            restore();  // no destructor runs for a constructor that throws
+            throw;
+        }
+    }
+    ~ChildrenNamespaces() { restore(); }
+    ChildrenNamespaces(const ChildrenNamespaces&) = delete;
+    ChildrenNamespaces& operator=(const ChildrenNamespaces&) = delete;
+
+private:
+    static void enter(NamespacePlan& plan) {
         for (auto& join : plan.parent_joins) {
             if (::setns(join.fd.get(), clone_flag(join.type)) < 0) {
                 throw_errno(std::string("join ") + spec::to_string(join.type) + " namespace");
@@ -49,14 +63,21 @@ public:
         if (plan.parent_unshare_flags && ::unshare(plan.parent_unshare_flags) < 0) {
             throw_errno("unshare time namespace");
         }
+        if (!plan.time_offsets.empty()) {
+            // /proc/self/timens_offsets is that of time_for_children: the
+            // namespace just made, still empty, the one time it can be set.
+            try {
+                write_existing_file("/proc/self/timens_offsets", plan.time_offsets);
+            } catch (const Error& e) {
+                throw e.with_context(".linux.timeOffsets");
+            }
+        }
     }
-    ~ChildrenNamespaces() {
+
+    void restore() {
         for (auto& [type, fd] : saved_) ::setns(fd.get(), clone_flag(type));
     }
-    ChildrenNamespaces(const ChildrenNamespaces&) = delete;
-    ChildrenNamespaces& operator=(const ChildrenNamespaces&) = delete;
 
-private:
     void save(spec::NamespaceType type) {
         for (auto& entry : saved_) {
             if (entry.first == type) return;

@@ -3,6 +3,7 @@
 // path is an error before anything exists) and carried out in the child.
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "rt/spec/config.hpp"
@@ -30,7 +31,15 @@ struct NamespacePlan {
     // parent joins (or, for time, unshares) them around the clone.
     std::vector<NamespaceJoin> parent_joins;
     int parent_unshare_flags = 0;
+    // For a new time namespace: what the parent writes to
+    // /proc/self/timens_offsets between its unshare and the clone (the
+    // offsets can only be set before a process lives in the namespace).
+    std::string time_offsets;
 };
+
+// linux.timeOffsets as /proc/PID/timens_offsets takes them:
+// "monotonic SECS NANOSECS" and "boottime SECS NANOSECS" lines.
+std::string format_time_offsets(const spec::TimeOffsets& offsets);
 
 // Opens every namespace path and checks its type (ioctl NS_GET_NSTYPE).
 // Throws rt::Error naming the JSON path of a bad entry.
