@@ -93,6 +93,7 @@ unique_fd wait_for_start(InitContext& ctx) {
     expect(channel, order, Sync::proceed);
 
     enter_namespaces(namespaces);
+    die_with_parent();  // again: a change of credentials cleared it
     if (!config.no_new_keyring) join_session_keyring(config.id);
     ::umask(0);  // modes of the files rt makes are exactly as asked
 
