@@ -44,6 +44,7 @@ void destroy_stopped(const state::Store& store, const state::ContainerState& sta
     // their own) goes too.
     signal_all(state, SIGKILL);
     store.remove(state.id);
+    log::debug("delete " + state.id + ": removed");
     // runtime.md: after the container is deleted; a failure is a warning.
     if (spec) run_poststop_hooks(*spec, state);
 }
