@@ -66,13 +66,22 @@ void apply_recursive_attributes(const std::string& what, int target_fd,
     }
 }
 
-// sysfs belongs to the network namespace: a user namespace without a network
-// namespace of its own cannot mount one. The host's /sys, bound with its
-// submounts, is what runc's rootless configs use instead; "ro" then holds
-// for the submounts too.
-void bind_host_sysfs(const std::string& what, int target_fd, MountOptions& options) {
-    do_mount(what + " (a bind of the host's /sys: no sysfs of its own without a network namespace)",
-             "/sys", target_fd, nullptr, MS_BIND | MS_REC, "");
+// In a user namespace some filesystems cannot be mounted without a
+// namespace of their own that the user namespace owns: sysfs without a
+// network namespace, mqueue without an ipc namespace. The host's mount
+// shows what the container shares then, so it is bound instead, with its
+// submounts (what runc's rootless configs do for /sys, crun for both);
+// "ro" then holds for the submounts too. "" when there is no stand-in.
+const char* host_stand_in(const std::string& type) {
+    if (type == "sysfs") return "/sys";
+    if (type == "mqueue") return "/dev/mqueue";
+    return "";
+}
+
+void bind_host_stand_in(const std::string& what, const char* host_path, int target_fd,
+                        MountOptions& options) {
+    do_mount(what + " (a bind of the host's " + host_path + ", as it cannot be mounted anew here)",
+             host_path, target_fd, nullptr, MS_BIND | MS_REC, "");
     if (options.flags & MS_RDONLY) options.attr_set |= MOUNT_ATTR_RDONLY;
 }
 
@@ -115,8 +124,9 @@ void mount_one(InitContext& ctx, const spec::Mount& m, int tree_fd) {
                          options.flags, options.data);
             } catch (const Error& e) {
                 bool in_user_ns = ctx.spec.linux->has_namespace(spec::NamespaceType::user);
-                if (type != "sysfs" || e.err() != EPERM || !in_user_ns) throw;
-                bind_host_sysfs(what, target.get(), options);
+                const char* stand_in = host_stand_in(type);
+                if (e.err() != EPERM || !in_user_ns || !*stand_in) throw;
+                bind_host_stand_in(what, stand_in, target.get(), options);
                 bind = true;  // its flags are applied as a bind's, below
             }
         }

@@ -119,6 +119,24 @@ TEST_F(UserNamespace, WithoutANetworkNamespaceSysIsTheHostsReadOnly) {
     EXPECT_EQ(r.out.substr(0, r.out.find('\n', 7) + 1), "listed\nEROFS\n") << r.out;
 }
 
+TEST_F(UserNamespace, WithoutAnIpcNamespaceMqueueIsTheHosts) {
+    auto& ns = bundle_.config["linux"]["namespaces"];
+    for (size_t i = 0; i < ns.size(); ++i) {
+        if (ns[i]["type"] == "ipc") ns.erase(i);
+    }
+    auto r = sh("grep ' /dev/mqueue ' /proc/self/mounts");
+    if (host_mounts_containing(" /dev/mqueue ").empty()) {
+        // Nothing to stand in (this VM mounts no mqueue): a clear error.
+        EXPECT_EQ(r.status, 1);
+        EXPECT_NE(r.err.find("mount /dev/mqueue (a bind of the host's /dev/mqueue, as it cannot be mounted anew "
+                             "here): No such file or directory"),
+                  std::string::npos) << r.err;
+        return;
+    }
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(r.out.rfind("mqueue /dev/mqueue mqueue rw,nosuid,nodev,noexec", 0), 0U) << r.out;
+}
+
 TEST_F(UserNamespace, JoinsAnotherContainersUserNamespace) {
     // The first container holds a user namespace; the second joins it by path.
     bundle_.args({"/bin/rt-testhelper", "sleep", "30"});
