@@ -94,13 +94,30 @@ void mknod_node(int dir_fd, const std::string& name, const DeviceNode& node) {
     if (::fchownat(made.get(), "", node.uid, node.gid, AT_EMPTY_PATH) < 0) throw_errno(what + ": chown");
 }
 
+std::string real_path(int fd) {
+    char buf[4096];
+    ssize_t n = ::readlink(fd_path(fd).c_str(), buf, sizeof buf - 1);
+    if (n < 0) throw_errno("readlink " + fd_path(fd));
+    return std::string(buf, static_cast<size_t>(n));
+}
+
+// The parent directory must be where its path says: a symlink on the way
+// (even one that stays inside the rootfs) would put the device elsewhere.
+void check_no_symlink_on_the_way(int root_fd, int parent_fd, const std::string& parent, const std::string& what) {
+    std::string root = real_path(root_fd);
+    std::string expected = root == "/" ? parent : root + parent;
+    if (real_path(parent_fd) != expected) throw Error(what + ": a symlink is in the way");
+}
+
 }  // namespace
 
 void make_device_node(int root_fd, const DeviceNode& node, bool bind_from_host) {
     const std::string what = "device " + node.path;
     size_t slash = node.path.rfind('/');
     std::string name = node.path.substr(slash + 1);
-    unique_fd parent = mkdir_all_in_root(root_fd, node.path.substr(0, slash));
+    std::string parent_path = node.path.substr(0, slash);
+    unique_fd parent = mkdir_all_in_root(root_fd, parent_path);
+    check_no_symlink_on_the_way(root_fd, parent.get(), parent_path, what);
     unique_fd dir(::openat(parent.get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!dir) throw_errno(what + ": open parent directory");
 

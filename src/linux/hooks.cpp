@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <climits>
 #include <cstring>
 #include <nlohmann/json.hpp>
 
@@ -198,10 +199,16 @@ void run_hook(const spec::Hook& hook, HookPhase phase, const std::string& state_
     // something it started may hold the pipe open.
     std::string output;
     bool out_open = true;
-    const int64_t deadline = hook.timeout ? now_ms() + *hook.timeout * 1000 : -1;
+    // Capped at a century: the sum cannot overflow, the wait is as good as
+    // forever.
+    constexpr int64_t max_timeout_s = 100LL * 365 * 86400;
+    const int64_t deadline = hook.timeout ? now_ms() + std::min(*hook.timeout, max_timeout_s) * 1000 : -1;
     for (;;) {
         int timeout_ms = -1;
-        if (deadline >= 0) timeout_ms = static_cast<int>(std::max<int64_t>(0, deadline - now_ms()));
+        if (deadline >= 0) {
+            int64_t left = std::max<int64_t>(0, deadline - now_ms());
+            timeout_ms = static_cast<int>(std::min<int64_t>(left, INT_MAX));
+        }
         pollfd fds[2] = {{pidfd.get(), POLLIN, 0}, {out_open ? out_read.get() : -1, POLLIN, 0}};
         int n = ::poll(fds, 2, timeout_ms);
         if (n < 0) {
@@ -211,6 +218,7 @@ void run_hook(const spec::Hook& hook, HookPhase phase, const std::string& state_
             wait_child(pid);
             throw_errno(err, what + ": poll");
         }
+        if (n == 0 && now_ms() < deadline) continue;  // a wait longer than poll's
         if (n == 0) {
             ::syscall(SYS_pidfd_send_signal, pidfd.get(), SIGKILL, nullptr, 0);
             wait_child(pid);

@@ -77,6 +77,17 @@ TEST_F(DevicesAndPaths, SymlinkInTheWayIsRefusedNotFollowed) {
     EXPECT_TRUE(fs::is_symlink(bundle.rootfs() + "/dev/rt-evil"));
 }
 
+TEST_F(DevicesAndPaths, SymlinkedDirectoryOnTheWayIsRefused) {
+    Bundle bundle;
+    auto& mounts = bundle.config["mounts"];
+    mounts = json::array({mounts[0]});
+    fs::create_directories(bundle.rootfs() + "/dev");
+    fs::create_symlink("/etc", bundle.rootfs() + "/dev/rt-sub");
+    bundle.config["linux"]["devices"] = {{{"path", "/dev/rt-sub/x"}, {"type", "c"}, {"major", 1}, {"minor", 3}}};
+    expect_create_fails(bundle, "device /dev/rt-sub/x: a symlink is in the way");
+    EXPECT_FALSE(path_exists(bundle.rootfs() + "/etc/x"));
+}
+
 TEST_F(DevicesAndPaths, SomethingElseAtTheDevicePathIsRefused) {
     Bundle bundle;
     auto& mounts = bundle.config["mounts"];
