@@ -14,8 +14,12 @@
 #include <filesystem>
 
 #include "internal.hpp"
+#include "rt/linux/host_support.hpp"
+#include "rt/linux/idmapped_mounts.hpp"
 #include "rt/linux/namespaces.hpp"
+#include "rt/linux/net_devices.hpp"
 #include "rt/linux/process_security.hpp"
+#include "rt/linux/user_namespace.hpp"
 #include "rt/linux/sync_protocol.hpp"
 #include "rt/spec/container_id.hpp"
 #include "rt/spec/parse.hpp"
@@ -82,6 +86,7 @@ Plan plan_create(const CreateOptions& options) {
     }
     try {
         plan.namespaces = linux::plan_namespaces(*plan.spec.linux);
+        linux::check_host_support(plan.spec);
         linux::SecurityPlanOptions security_options;
         security_options.new_user_namespace = plan.spec.linux->has_namespace(spec::NamespaceType::user);
         plan.security = linux::plan_process_security(*plan.spec.process, &*plan.spec.linux, security_options);
@@ -110,13 +115,20 @@ void abandon_init(linux::InitProcess& init) {
 }
 
 // The parent's side of the sync protocol (see rt/linux/sync_protocol.hpp).
-// `state` is filled in but not saved yet.
-void drive_init(const Plan& plan, linux::InitProcess& init, state::ContainerState& state) {
-    (void)plan;
-    (void)state;
+// `state` is filled in but not saved yet. `hooks_due` is set once the
+// lifecycle reached its hooks (a failure from there on runs poststop).
+void drive_init(const Plan& plan, linux::InitProcess& init, state::ContainerState& state,
+                bool& hooks_due) {
+    const spec::Linux& linux = *plan.spec.linux;
     linux::SyncOrder order;
+    linux::write_id_maps(init.pid, linux);
     linux::send(init.channel, order, linux::Sync::proceed);
     linux::expect(init.channel, order, linux::Sync::run_hooks);
+    // The init's namespaces exist now.
+    linux::move_net_devices(init.pid, linux);
+    hooks_due = true;
+    linux::run_hooks(plan.spec.hooks, linux::HookPhase::prestart, hook_state(state));
+    linux::run_hooks(plan.spec.hooks, linux::HookPhase::create_runtime, hook_state(state));
     linux::send(init.channel, order, linux::Sync::hooks_done);
     linux::expect(init.channel, order, linux::Sync::ready);
 }
@@ -135,6 +147,7 @@ Created create_container(const state::Store& store, const CreateOptions& options
     Created created;
     created.lock = store.create(options.id);
     linux::InitProcess& init = created.init;
+    bool hooks_due = false;
     try {
         write_file_atomic(store.config_path(options.id), plan.config_text, 0600);
         std::string fifo = store.fifo_path(options.id);
@@ -156,6 +169,8 @@ Created create_container(const state::Store& store, const CreateOptions& options
         config.console_socket = options.console_socket;
         config.exec_fifo = fifo_fd.get();
         config.security = &plan.security;
+        std::vector<unique_fd> idmapped = linux::prepare_idmapped_mounts(plan.spec, plan.bundle);
+        for (const auto& fd : idmapped) config.idmapped_mounts.push_back(fd.get());
         init = linux::spawn_init(config, plan.namespaces);
 
         state::ContainerState& state = created.state;
@@ -170,7 +185,7 @@ Created create_container(const state::Store& store, const CreateOptions& options
         state.start_time = stat->start_time;
 
         try {
-            drive_init(plan, init, state);
+            drive_init(plan, init, state, hooks_due);
         } catch (const Error& e) {
             // Say how the init ended when it died without a word.
             std::string message = e.what();
@@ -192,6 +207,9 @@ Created create_container(const state::Store& store, const CreateOptions& options
         } catch (const Error& cleanup) {
             log::warn(std::string("cleaning up after a failed create: ") + cleanup.what());
         }
+        // runtime.md: a failed hook stops the container and the lifecycle
+        // goes on with its destruction, poststop hooks included.
+        if (hooks_due) run_poststop_hooks(plan.spec, created.state);
         throw;
     }
     created.spec = std::move(plan.spec);

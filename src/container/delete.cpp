@@ -1,6 +1,8 @@
 // rt delete: remove a container; with --force, kill it first.
 #include <signal.h>
 
+#include <optional>
+
 #include "internal.hpp"
 #include "processes.hpp"
 #include "rt/spec/parse.hpp"
@@ -31,11 +33,26 @@ spec::Spec load_saved_spec(const state::Store& store, const std::string& id) {
 }
 
 void destroy_stopped(const state::Store& store, const state::ContainerState& state) {
+    // The hooks are in the saved config, which goes with the state dir.
+    std::optional<spec::Spec> spec;
+    try {
+        spec = load_saved_spec(store, state.id);
+    } catch (const Error& e) {
+        log::warn(std::string("poststop hooks not run: ") + e.what());
+    }
     // Whatever the init left behind (processes without a pid namespace of
     // their own) goes too.
     signal_all(state, SIGKILL);
     store.remove(state.id);
     log::debug("delete " + state.id + ": removed");
+    // runtime.md: after the container is deleted; a failure is a warning.
+    if (spec) run_poststop_hooks(*spec, state);
+}
+
+void run_poststop_hooks(const spec::Spec& spec, const state::ContainerState& state) {
+    linux::HookState hook = hook_state(state);
+    hook.pid = 0;  // gone: the spec's state has no pid once stopped
+    linux::run_hooks_warn_only(spec.hooks, linux::HookPhase::poststop, hook);
 }
 
 void destroy(const state::Store& store, const std::string& id, bool force) {

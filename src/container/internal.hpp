@@ -4,6 +4,7 @@
 #include <string>
 
 #include "rt/container/container.hpp"
+#include "rt/linux/hooks.hpp"
 #include "rt/linux/init.hpp"
 #include "rt/spec/config.hpp"
 #include "rt/state/store.hpp"
@@ -33,11 +34,19 @@ spec::Spec load_saved_spec(const state::Store& store, const std::string& id);
 // its state; runs the poststop hooks.
 void destroy_stopped(const state::Store& store, const state::ContainerState& state);
 
+// The poststop hooks, as warnings only (runtime.md): after delete, and after
+// a create that failed once its hooks were due.
+void run_poststop_hooks(const spec::Spec& spec, const state::ContainerState& state);
+
 // Sends `signal` to the init through a pidfd (never to a recycled pid).
 // False if the init is gone.
 bool signal_init(const state::ContainerState& state, int signal);
 
-// The spec's state JSON, as `rt state` prints it and hooks read it.
+// The spec's state JSON, as `rt state` prints it.
 std::string oci_state_json(const state::ContainerState& state, Status status, bool pretty);
+
+// What hooks run by rt itself (runtime namespace) read: the pid as the host
+// sees it.
+linux::HookState hook_state(const state::ContainerState& state);
 
 }  // namespace rt::container

@@ -27,6 +27,10 @@ std::string oci_state_json(const state::ContainerState& state, Status status, bo
     return pretty ? j.dump(2) : j.dump();
 }
 
+linux::HookState hook_state(const state::ContainerState& state) {
+    return {state.id, state.pid, state.bundle, state.annotations};
+}
+
 std::string state_json(const state::Store& store, const std::string& id) {
     state::ContainerState state = store.load(id);
     return oci_state_json(state, status_of(store, state), true);

@@ -1,16 +1,58 @@
-// rt start: let the waiting init exec the container's process.
+// rt start: let the waiting init exec the container's process, then run the
+// poststart hooks.
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <cerrno>
 
 #include "internal.hpp"
+#include "processes.hpp"
+#include "rt/linux/hooks.hpp"
 #include "rt/util/error.hpp"
 #include "rt/util/log.hpp"
 #include "rt/util/process.hpp"
 
 namespace rt::container {
+namespace {
+
+constexpr int kill_timeout_ms = 10000;
+
+// After the init's '0', the fifo stays open on its side until execve closes
+// it (O_CLOEXEC); what comes before that EOF is the init's error
+// (a startContainer hook or the exec failed). Returns it, "" when none.
+std::string read_until_exec(int fifo) {
+    std::string failure;
+    pollfd p{fifo, POLLIN, 0};
+    for (;;) {
+        int n = ::poll(&p, 1, -1);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            throw_errno("poll exec fifo");
+        }
+        char buf[4096];
+        ssize_t got = ::read(fifo, buf, sizeof buf);
+        if (got == 0) return failure;
+        if (got > 0) {
+            failure.append(buf, static_cast<size_t>(got));
+        } else if (errno != EAGAIN && errno != EINTR) {
+            throw_errno("read exec fifo");
+        }
+    }
+}
+
+// runtime.md: a failed startContainer or poststart hook stops the
+// container; `delete` then removes it (and runs the poststop hooks).
+void stop_container(const state::ContainerState& state) {
+    unique_fd pidfd = open_pidfd(state.pid, state.start_time);
+    signal_all(state, SIGKILL);
+    if (pidfd && !wait_pidfd_exit(pidfd.get(), kill_timeout_ms)) {
+        log::warn("container init " + std::to_string(state.pid) + " did not die after SIGKILL");
+    }
+}
+
+}  // namespace
 
 void start_container(const state::Store& store, const state::ContainerState& state) {
     std::string fifo_path = store.fifo_path(state.id);
@@ -37,8 +79,22 @@ void start_container(const state::Store& store, const state::ContainerState& sta
         }
         if (fds[1].revents & POLLIN) throw Error("container init exited before it was started");
     }
+    std::string failure = read_until_exec(fifo.get());
     if (::unlink(fifo_path.c_str()) < 0 && errno != ENOENT) throw_errno("remove " + fifo_path);
     log::debug("start " + state.id + ": init " + std::to_string(state.pid) + " released");
+    if (!failure.empty()) {
+        stop_container(state);
+        throw Error(failure);
+    }
+
+    // The process runs: poststart, in rt's own namespaces.
+    spec::Spec spec = load_saved_spec(store, state.id);
+    try {
+        linux::run_hooks(spec.hooks, linux::HookPhase::poststart, hook_state(state));
+    } catch (const Error&) {
+        stop_container(state);
+        throw;
+    }
 }
 
 void start(const state::Store& store, const std::string& id) {

@@ -1,13 +1,17 @@
 // /dev in the container: the default devices and symlinks of
-// runtime-linux.md and config-linux.md, unless /dev comes from the host as
-// a bind mount (then it is the host's business).
+// runtime-linux.md and config-linux.md, and the devices of linux.devices,
+// unless /dev comes from the host as a bind mount (then it is the host's
+// business, as with runc).
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <set>
+#include <vector>
 
+#include "rt/linux/device_node.hpp"
 #include "rt/linux/mount_options.hpp"
 #include "rt/linux/path_in_root.hpp"
 #include "rt/util/error.hpp"
@@ -53,11 +57,30 @@ bool exists_in_root(int root_fd, const std::string& path) {
     return static_cast<bool>(open_in_root(root_fd, path, O_PATH, 0, true));
 }
 
-void make_device(int dev_fd, const DefaultDevice& device) {
-    dev_t number = makedev(device.major, device.minor);
-    if (::mknodat(dev_fd, device.name, S_IFCHR | 0666, number) < 0 && errno != EEXIST) {
-        throw_errno(std::string("mknod /dev/") + device.name);
+// The nodes to make: the defaults, except those linux.devices gives itself
+// (the config wins, as with runc), then linux.devices in order. /dev/ptmx
+// is the devpts link made below, never a node.
+std::vector<DeviceNode> device_nodes(const spec::Spec& spec) {
+    std::vector<DeviceNode> nodes;
+    std::set<std::string> configured;
+    if (spec.linux) {
+        for (const auto& device : spec.linux->devices) configured.insert(clean_path(device.path));
     }
+    for (const auto& device : default_devices) {
+        DeviceNode node;
+        node.path = std::string("/dev/") + device.name;
+        if (configured.contains(node.path)) continue;
+        node.mode = S_IFCHR | 0666;
+        node.rdev = makedev(device.major, device.minor);
+        nodes.push_back(node);
+    }
+    if (spec.linux) {
+        for (const auto& device : spec.linux->devices) {
+            if (clean_path(device.path) == "/dev/ptmx") continue;
+            nodes.push_back(device_node(device));
+        }
+    }
+    return nodes;
 }
 
 void make_link(int dev_fd, const char* target, const char* name) {
@@ -72,10 +95,12 @@ void create_devices(InitContext& ctx) {
     if (dev_is_bind_mounted(ctx.spec)) return;
     int root = ctx.root.get();
     unique_fd dev = mkdir_all_in_root(root, "/dev");
-    // mknodat and symlinkat act on names in this directory fd and never
-    // follow a symlink at that name, so a hostile /dev cannot redirect them.
+    // A user namespace cannot mknod: devices come from the host instead.
+    bool bind_from_host = ctx.spec.linux->has_namespace(spec::NamespaceType::user);
+    for (const auto& node : device_nodes(ctx.spec)) make_device_node(root, node, bind_from_host);
+    // symlinkat acts on names in this directory fd and never follows a
+    // symlink at that name, so a hostile /dev cannot redirect it.
     unique_fd dev_dir = open_in_root(root, "/dev", O_DIRECTORY | O_RDONLY);
-    for (const auto& device : default_devices) make_device(dev_dir.get(), device);
 
     for (const auto& link : default_links) {
         if (exists_in_root(root, link.needs)) make_link(dev_dir.get(), link.target, link.name);

@@ -51,21 +51,36 @@ void join_session_keyring(const std::string& id) {
 
 // Blocks until `rt start` opens the fifo for reading, then tells it we are
 // going on. The fifo's path is gone after pivot_root: it is reopened through
-// the host's /proc, kept as an fd for this.
-void wait_for_start(InitContext& ctx) {
+// the host's /proc, kept as an fd for this. The returned write end stays
+// open until execve closes it (O_CLOEXEC): `rt start` reads until that EOF,
+// so that what fails in between (startContainer hooks, the exec) is
+// reported to it, written on the fifo.
+unique_fd wait_for_start(InitContext& ctx) {
     std::string self_fd = "thread-self/fd/" + std::to_string(ctx.config.exec_fifo);
-    int fifo = ::openat(ctx.host_proc.get(), self_fd.c_str(), O_WRONLY | O_CLOEXEC);
-    if (fifo < 0) throw_errno("open exec fifo");
+    unique_fd fifo(::openat(ctx.host_proc.get(), self_fd.c_str(), O_WRONLY | O_CLOEXEC));
+    if (!fifo) throw_errno("open exec fifo");
     const char zero = '0';
     ssize_t n;
     do {
-        n = ::write(fifo, &zero, 1);
+        n = ::write(fifo.get(), &zero, 1);
     } while (n < 0 && errno == EINTR);
-    int err = errno;
-    ::close(fifo);
-    if (n != 1) throw_errno(err, "write exec fifo");
+    if (n != 1) throw_errno("write exec fifo");
     ::close(ctx.config.exec_fifo);
     ctx.host_proc.reset();
+    return fifo;
+}
+
+// After the start: an error goes to `rt start` through the fifo, or to the
+// container's stderr if nobody reads it any more.
+[[noreturn]] void fail_after_start(int fifo, const std::exception& e) {
+    std::string message = e.what();
+    ssize_t n = ::write(fifo, message.data(), message.size());
+    if (n != static_cast<ssize_t>(message.size())) {
+        message = std::string("rt: ") + e.what() + "\n";
+        n = ::write(STDERR_FILENO, message.data(), message.size());
+    }
+    (void)n;
+    ::_exit(1);
 }
 
 [[noreturn]] void run(const InitConfig& config, NamespacePlan& namespaces, Channel& channel) {
@@ -78,6 +93,7 @@ void wait_for_start(InitContext& ctx) {
     expect(channel, order, Sync::proceed);
 
     enter_namespaces(namespaces);
+    die_with_parent();  // again: a change of credentials cleared it
     if (!config.no_new_keyring) join_session_keyring(config.id);
     ::umask(0);  // modes of the files rt makes are exactly as asked
 
@@ -90,11 +106,14 @@ void wait_for_start(InitContext& ctx) {
 
     send(channel, order, Sync::run_hooks);
     expect(channel, order, Sync::hooks_done);
+    run_container_hooks(ctx, HookPhase::create_container);
 
     SeccompSession seccomp = prepare_seccomp(ctx);
     enter_rootfs(ctx);
     finish_rootfs(ctx);
     set_identity(ctx.spec);
+    apply_sysctl(ctx);
+    protect_paths(ctx);
 
     const spec::Process& process = *ctx.spec.process;
     const ProcessSecurity& security = *config.security;
@@ -111,11 +130,16 @@ void wait_for_start(InitContext& ctx) {
     send(channel, order, Sync::ready);
     channel.close();
 
-    // From here on nobody listens on the channel: errors go to the
-    // container's stderr, as an exec failure of any program would.
-    wait_for_start(ctx);
-    seccomp.load("created");  // last: the fewer calls after it, the fewer a profile must allow
-    exec_process(plan, process.user.umask.value_or(0022));
+    // From here on nobody listens on the channel: `rt start` reads errors
+    // on the fifo.
+    unique_fd started = wait_for_start(ctx);
+    try {
+        run_container_hooks(ctx, HookPhase::start_container);
+        seccomp.load("created");  // last: the fewer calls after it, the fewer a profile must allow
+        exec_process(plan, process.user.umask.value_or(0022));
+    } catch (const std::exception& e) {
+        fail_after_start(started.get(), e);
+    }
 }
 
 // The init keeps only what it needs of the fds it inherited: a lock, a
@@ -124,6 +148,7 @@ void drop_inherited_fds(const InitConfig& config, NamespacePlan& namespaces, Cha
     std::vector<int> keep = {channel.fd(), config.exec_fifo, log::file_fd()};
     for (int fd = 3; fd < 3 + config.preserve_fds; ++fd) keep.push_back(fd);
     for (const auto& join : namespaces.joins) keep.push_back(join.fd.get());
+    for (int fd : config.idmapped_mounts) keep.push_back(fd);
     close_fds_except(keep);
 }
 

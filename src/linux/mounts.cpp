@@ -66,7 +66,34 @@ void apply_recursive_attributes(const std::string& what, int target_fd,
     }
 }
 
-void mount_one(InitContext& ctx, const spec::Mount& m) {
+// In a user namespace some filesystems cannot be mounted without a
+// namespace of their own that the user namespace owns: sysfs without a
+// network namespace, mqueue without an ipc namespace. The host's mount
+// shows what the container shares then, so it is bound instead, with its
+// submounts (what runc's rootless configs do for /sys, crun for both);
+// "ro" then holds for the submounts too. "" when there is no stand-in.
+const char* host_stand_in(const std::string& type) {
+    if (type == "sysfs") return "/sys";
+    if (type == "mqueue") return "/dev/mqueue";
+    return "";
+}
+
+void bind_host_stand_in(const std::string& what, const char* host_path, int target_fd,
+                        MountOptions& options) {
+    do_mount(what + " (a bind of the host's " + host_path + ", as it cannot be mounted anew here)",
+             host_path, target_fd, nullptr, MS_BIND | MS_REC, "");
+    if (options.flags & MS_RDONLY) options.attr_set |= MOUNT_ATTR_RDONLY;
+}
+
+// Attaches the idmapped tree the parent made (rt/linux/idmapped_mounts.hpp).
+void attach_tree(const std::string& what, int tree_fd, int target_fd) {
+    if (::syscall(SYS_move_mount, tree_fd, "", target_fd, "",
+                  MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0) {
+        throw_errno(what + ": attach the idmapped mount (move_mount)");
+    }
+}
+
+void mount_one(InitContext& ctx, const spec::Mount& m, int tree_fd) {
     const std::string what = "mount " + m.destination;
     MountOptions options = parse_mount_options(m.options);
     std::string type = m.type.value_or("");
@@ -76,19 +103,32 @@ void mount_one(InitContext& ctx, const spec::Mount& m) {
     if (bind) {
         std::string source = source_path(ctx, m);
         struct stat st {};
-        if (::stat(source.c_str(), &st) < 0) throw_errno(what + ": source " + source);
+        int found = tree_fd >= 0 ? ::fstat(tree_fd, &st) : ::stat(source.c_str(), &st);
+        if (found < 0) throw_errno(what + ": source " + source);
         target = S_ISDIR(st.st_mode) ? mkdir_all_in_root(ctx.root.get(), m.destination)
                                      : touch_in_root(ctx.root.get(), m.destination);
-        unsigned long flags = MS_BIND | (options.recursive_bind ? MS_REC : 0);
-        do_mount(what, source, target.get(), nullptr, flags, "");
+        if (tree_fd >= 0) {
+            attach_tree(what, tree_fd, target.get());
+        } else {
+            unsigned long flags = MS_BIND | (options.recursive_bind ? MS_REC : 0);
+            do_mount(what, source, target.get(), nullptr, flags, "");
+        }
     } else {
         target = mkdir_all_in_root(ctx.root.get(), m.destination);
         if (type == "cgroup" || type == "cgroup2") {
             mount_cgroup(ctx, m, target.get(), options.flags);
         } else {
             std::string source = m.source.value_or(type);
-            do_mount(what, source, target.get(), type.empty() ? nullptr : type.c_str(),
-                     options.flags, options.data);
+            try {
+                do_mount(what, source, target.get(), type.empty() ? nullptr : type.c_str(),
+                         options.flags, options.data);
+            } catch (const Error& e) {
+                bool in_user_ns = ctx.spec.linux->has_namespace(spec::NamespaceType::user);
+                const char* stand_in = host_stand_in(type);
+                if (e.err() != EPERM || !in_user_ns || !*stand_in) throw;
+                bind_host_stand_in(what, stand_in, target.get(), options);
+                bind = true;  // its flags are applied as a bind's, below
+            }
         }
     }
 
@@ -102,7 +142,14 @@ void mount_one(InitContext& ctx, const spec::Mount& m) {
 }  // namespace
 
 void mount_all(InitContext& ctx) {
-    for (const auto& m : ctx.spec.mounts) mount_one(ctx, m);
+    const auto& trees = ctx.config.idmapped_mounts;
+    for (size_t i = 0; i < ctx.spec.mounts.size(); ++i) {
+        mount_one(ctx, ctx.spec.mounts[i], i < trees.size() ? trees[i] : -1);
+    }
+    // Attached: the init has no more use for the detached trees' fds.
+    for (int fd : trees) {
+        if (fd >= 0) ::close(fd);
+    }
 }
 
 }  // namespace rt::linux

@@ -3,10 +3,13 @@
 #include <fcntl.h>
 #include <linux/nsfs.h>
 #include <sched.h>
+#include <grp.h>
 #include <sys/ioctl.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <optional>
 
 #include "rt/util/error.hpp"
 
@@ -27,8 +30,39 @@ int clone_flag(spec::NamespaceType type) {
     return 0;
 }
 
+std::string format_time_offsets(const spec::TimeOffsets& offsets) {
+    std::string text;
+    auto line = [&](const char* clock, const std::optional<spec::TimeOffset>& offset) {
+        if (!offset) return;
+        text += std::string(clock) + " " + std::to_string(offset->secs) + " " +
+                std::to_string(offset->nanosecs) + "\n";
+    };
+    line("monotonic", offsets.monotonic);
+    line("boottime", offsets.boottime);
+    return text;
+}
+
+bool user_namespace_first(const NamespacePlan& plan) {
+    if (!(plan.clone_flags & CLONE_NEWPID)) return false;
+    for (const auto& join : plan.joins) {
+        if (join.type == spec::NamespaceType::user) return true;
+    }
+    return false;
+}
+
+void enter_user_namespace_first(NamespacePlan& plan) {
+    for (auto it = plan.joins.begin(); it != plan.joins.end(); ++it) {
+        if (it->type != spec::NamespaceType::user) continue;
+        if (::setns(it->fd.get(), CLONE_NEWUSER) < 0) throw_errno("join user namespace");
+        plan.joins.erase(it);
+        plan.user_entered = true;
+        return;
+    }
+}
+
 NamespacePlan plan_namespaces(const spec::Linux& linux) {
     NamespacePlan plan;
+    if (linux.time_offsets) plan.time_offsets = format_time_offsets(*linux.time_offsets);
     for (size_t i = 0; i < linux.namespaces.size(); ++i) {
         const auto& ns = linux.namespaces[i];
         int flag = clone_flag(ns.type);
@@ -66,11 +100,29 @@ NamespacePlan plan_namespaces(const spec::Linux& linux) {
     return plan;
 }
 
+namespace {
+
+// In a user namespace the init's credentials are still the host's ids,
+// which the namespace does not map (they show as the overflow id, and files
+// cannot be made with them). It becomes the namespace's root, as runc's
+// nsexec does; its capabilities in the namespace stay.
+void become_user_namespace_root() {
+    // Drops the host's supplementary groups where the maps allow it
+    // (setgroups "deny" for a rootless rt: then there are none to drop).
+    if (::setgroups(0, nullptr) < 0 && errno != EPERM) throw_errno("setgroups in the user namespace");
+    if (::setresgid(0, 0, 0) < 0) throw_errno("setresgid 0 in the user namespace");
+    if (::setresuid(0, 0, 0) < 0) throw_errno("setresuid 0 in the user namespace");
+}
+
+}  // namespace
+
 void enter_namespaces(NamespacePlan& plan) {
+    if ((plan.clone_flags & CLONE_NEWUSER) || plan.user_entered) become_user_namespace_root();
     for (auto& join : plan.joins) {
         if (::setns(join.fd.get(), clone_flag(join.type)) < 0) {
             throw_errno(std::string("join ") + spec::to_string(join.type) + " namespace");
         }
+        if (join.type == spec::NamespaceType::user) become_user_namespace_root();
         join.fd.reset();
     }
     if (plan.unshare_flags && ::unshare(plan.unshare_flags) < 0) {

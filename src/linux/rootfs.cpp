@@ -26,15 +26,19 @@ unsigned long root_propagation(const spec::Spec& spec) {
     throw Error(".linux.rootfsPropagation: unknown value \"" + *value + "\"");
 }
 
-// pivot_root refuses a new root whose parent mount is shared. With
-// rootfsPropagation "shared" it is: make just that parent private.
-void make_parent_mount_private(const std::string& rootfs) {
+// The mount the rootfs lives on must not be shared, before the rootfs is
+// bound on itself: pivot_root refuses a new root that is (or whose parent
+// is) shared, and a bind under a shared mount would propagate to the host
+// when "/" was made shared. As runc: slave for rootfsPropagation "slave",
+// private otherwise.
+void make_parent_mount_unshared(const std::string& rootfs, unsigned long propagation) {
     auto mounts = read_mountinfo();
     std::string parent = rootfs.substr(0, rootfs.rfind('/'));
     const MountInfo* m = mount_containing(mounts, parent.empty() ? "/" : parent);
-    if (!m || m->optional_fields.find("shared:") == std::string::npos) return;
-    if (::mount(nullptr, m->mount_point.c_str(), nullptr, MS_PRIVATE, nullptr) < 0) {
-        throw_errno("make " + m->mount_point + " private");
+    if (!m) return;
+    unsigned long flags = (propagation & MS_SLAVE) ? MS_SLAVE : MS_PRIVATE;
+    if (::mount(nullptr, m->mount_point.c_str(), nullptr, flags, nullptr) < 0) {
+        throw_errno("make " + m->mount_point + ((flags & MS_SLAVE) ? " a slave" : " private"));
     }
 }
 
@@ -90,10 +94,10 @@ void prepare_rootfs(InitContext& ctx) {
     if (::mount(nullptr, "/", nullptr, propagation, nullptr) < 0) {
         throw_errno("set propagation of /");
     }
+    make_parent_mount_unshared(rootfs, propagation);
     if (::mount(rootfs.c_str(), rootfs.c_str(), nullptr, MS_BIND | MS_REC, nullptr) < 0) {
         throw_errno("bind mount rootfs " + rootfs);
     }
-    if (propagation & MS_SHARED) make_parent_mount_private(rootfs);
     ctx.root.reset(::open(rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
     if (!ctx.root) throw_errno("open rootfs " + rootfs);
 }
@@ -103,6 +107,14 @@ void enter_rootfs(InitContext& ctx) {
         move_root_into(ctx.config.rootfs);
     } else {
         pivot_root_into(ctx.config.rootfs);
+    }
+    // As runc: "shared" and "unbindable" are given to the new "/" itself
+    // (what prepare_rootfs set applied to the host's tree copy); "slave"
+    // and "private" hold already.
+    unsigned long propagation = root_propagation(ctx.spec);
+    if (!(propagation & (MS_PRIVATE | MS_SLAVE)) &&
+        ::mount(nullptr, "/", nullptr, propagation, nullptr) < 0) {
+        throw_errno("set propagation of the container's /");
     }
     ctx.root.reset(::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
     if (!ctx.root) throw_errno("open / in the container");

@@ -12,6 +12,8 @@
 
 #include "rt/linux/init.hpp"
 #include "rt/util/error.hpp"
+#include "rt/util/file.hpp"
+#include "rt/util/process.hpp"
 #include "init_main.hpp"
 
 namespace rt::linux {
@@ -41,6 +43,19 @@ public:
         if (plan.parent_joins.empty() && plan.parent_unshare_flags == 0) return;
         for (auto& join : plan.parent_joins) save(join.type);
         if (plan.parent_unshare_flags & CLONE_NEWTIME) save(spec::NamespaceType::time);
+        try {
+            enter(plan);
+        } catch (...) {
+            restore();  // no destructor runs for a constructor that throws
+            throw;
+        }
+    }
+    ~ChildrenNamespaces() { restore(); }
+    ChildrenNamespaces(const ChildrenNamespaces&) = delete;
+    ChildrenNamespaces& operator=(const ChildrenNamespaces&) = delete;
+
+private:
+    static void enter(NamespacePlan& plan) {
         for (auto& join : plan.parent_joins) {
             if (::setns(join.fd.get(), clone_flag(join.type)) < 0) {
                 throw_errno(std::string("join ") + spec::to_string(join.type) + " namespace");
@@ -49,14 +64,21 @@ public:
         if (plan.parent_unshare_flags && ::unshare(plan.parent_unshare_flags) < 0) {
             throw_errno("unshare time namespace");
         }
+        if (!plan.time_offsets.empty()) {
+            // /proc/self/timens_offsets is that of time_for_children: the
+            // namespace just made, still empty, the one time it can be set.
+            try {
+                write_existing_file("/proc/self/timens_offsets", plan.time_offsets);
+            } catch (const Error& e) {
+                throw e.with_context(".linux.timeOffsets");
+            }
+        }
     }
-    ~ChildrenNamespaces() {
+
+    void restore() {
         for (auto& [type, fd] : saved_) ::setns(fd.get(), clone_flag(type));
     }
-    ChildrenNamespaces(const ChildrenNamespaces&) = delete;
-    ChildrenNamespaces& operator=(const ChildrenNamespaces&) = delete;
 
-private:
     void save(spec::NamespaceType type) {
         for (auto& entry : saved_) {
             if (entry.first == type) return;
@@ -73,29 +95,91 @@ private:
 
 }  // namespace
 
-InitProcess spawn_init(const InitConfig& config, NamespacePlan& namespaces) {
-    auto [parent_end, child_end] = Channel::make_pair();
+namespace {
 
-    int pidfd = -1;
+// The child of the clone: inside the caller's scope, so that no destructor
+// of the parent's state runs in it.
+[[noreturn]] void run_init(const InitConfig& config, NamespacePlan& namespaces, Channel& parent_end,
+                           Channel& child_end) {
+    parent_end.close();
+    init_main(config, namespaces, child_end);  // never returns
+}
+
+// Returns the init's pid (in the parent only), its pidfd in `pidfd`.
+pid_t clone_init(const InitConfig& config, NamespacePlan& namespaces, Channel& parent_end,
+                 Channel& child_end, int& pidfd) {
     CloneArgs args{};
     args.flags = static_cast<uint64_t>(namespaces.clone_flags) | CLONE_PIDFD;
     args.pidfd = reinterpret_cast<uintptr_t>(&pidfd);
     args.exit_signal = SIGCHLD;
+    pid_t pid = static_cast<pid_t>(::syscall(SYS_clone3, &args, sizeof args));
+    if (pid == 0) run_init(config, namespaces, parent_end, child_end);
+    if (pid < 0) throw_errno("clone container init");
+    return pid;
+}
 
+// The init cloned by a helper that joined the container's user namespace
+// first, so that the init's new pid namespace is owned by it. CLONE_PARENT
+// makes the init rt's child all the same (rt waits for it, it dies with
+// rt); the helper reports its pid, or the errno of what failed, and exits.
+pid_t clone_init_in_user_namespace(const InitConfig& config, NamespacePlan& namespaces,
+                                   Channel& parent_end, Channel& child_end) {
+    int report[2];
+    if (::pipe2(report, O_CLOEXEC) < 0) throw_errno("pipe");
+    unique_fd report_read(report[0]), report_write(report[1]);
+    pid_t helper = ::fork();
+    if (helper < 0) throw_errno("fork");
+    if (helper == 0) {
+        int result;
+        try {
+            enter_user_namespace_first(namespaces);
+            CloneArgs args{};
+            args.flags = static_cast<uint64_t>(namespaces.clone_flags) | CLONE_PARENT;
+            pid_t pid = static_cast<pid_t>(::syscall(SYS_clone3, &args, sizeof args));
+            if (pid == 0) run_init(config, namespaces, parent_end, child_end);
+            result = pid < 0 ? -errno : pid;
+        } catch (const Error& e) {
+            result = -(e.err() ? e.err() : EPERM);
+        }
+        ssize_t n = ::write(report_write.get(), &result, sizeof result);
+        ::_exit(n == sizeof result ? 0 : 1);
+    }
+    report_write.reset();
+    int result = 0;
+    ssize_t got;
+    do {
+        got = ::read(report_read.get(), &result, sizeof result);
+    } while (got < 0 && errno == EINTR);
+    wait_child(helper);
+    if (got != sizeof result) throw Error("clone container init: the helper in the user namespace died");
+    if (result < 0) throw_errno(-result, "clone container init in the joined user namespace");
+    return result;
+}
+
+}  // namespace
+
+InitProcess spawn_init(const InitConfig& config, NamespacePlan& namespaces) {
+    auto [parent_end, child_end] = Channel::make_pair();
+    int pidfd = -1;
     pid_t pid;
     {
         ChildrenNamespaces for_children(namespaces);
-        pid = static_cast<pid_t>(::syscall(SYS_clone3, &args, sizeof args));
-        if (pid == 0) {
-            // The child: inside this scope, so that no destructor of the
-            // parent's state runs in it.
-            parent_end.close();
-            init_main(config, namespaces, child_end);  // never returns
-        }
+        pid = user_namespace_first(namespaces)
+                  ? clone_init_in_user_namespace(config, namespaces, parent_end, child_end)
+                  : clone_init(config, namespaces, parent_end, child_end, pidfd);
     }
-    if (pid < 0) throw_errno("clone container init");
     InitProcess init;
     init.pid = pid;
+    if (pidfd < 0) {
+        // rt's child, not reaped yet: the pid cannot have been reused.
+        pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+        if (pidfd < 0) {
+            int err = errno;
+            ::kill(pid, SIGKILL);
+            wait_child(pid);
+            throw_errno(err, "pidfd_open of the container init");
+        }
+    }
     init.pidfd.reset(pidfd);
     init.channel = std::move(parent_end);
     return init;

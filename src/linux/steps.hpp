@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "rt/linux/hooks.hpp"
 #include "rt/linux/init.hpp"
 #include "rt/linux/process_security.hpp"
 #include "rt/util/fd.hpp"
@@ -31,6 +32,8 @@ void mount_all(InitContext& ctx);
 void mount_cgroup(InitContext& ctx, const spec::Mount& mount, int target_fd, unsigned long flags);
 // devices.cpp: the default devices and /dev symlinks of runtime-linux.md.
 void create_devices(InitContext& ctx);
+// container_hooks.cpp: createContainer or startContainer hooks, run by the init.
+void run_container_hooks(InitContext& ctx, HookPhase phase);
 // rootfs.cpp: pivot_root (or MS_MOVE + chroot with --no-pivot) into the rootfs.
 void enter_rootfs(InitContext& ctx);
 // rootfs.cpp: after pivot_root: root.readonly.
@@ -40,6 +43,10 @@ void finish_rootfs(InitContext& ctx);
 unsigned long locked_mount_flags(const char* path);
 // identity.cpp: hostname and domainname.
 void set_identity(const spec::Spec& spec);
+// sysctl.cpp: linux.sysctl, in the container's namespaces.
+void apply_sysctl(InitContext& ctx);
+// protected_paths.cpp: linux.readonlyPaths, then linux.maskedPaths.
+void protect_paths(InitContext& ctx);
 
 // process.cpp: what execve will get, looked up before `ready` so that a
 // missing binary fails `create`, as with runc.

@@ -15,50 +15,11 @@ struct Unsupported {
     bool (*present)(const Spec&);  // does this config use it?
 };
 
-bool has_hooks(const std::vector<Hook>& hooks) { return !hooks.empty(); }
-
-bool has_user_namespace(const Spec& s) { return s.linux && s.linux->has_namespace(NamespaceType::user); }
-bool has_time_namespace(const Spec& s) { return s.linux && s.linux->has_namespace(NamespaceType::time); }
-
-bool has_mount_uid_mappings(const Spec& s) {
-    for (const Mount& mount : s.mounts) {
-        if (!mount.uid_mappings.empty()) return true;
-    }
-    return false;
-}
-
-bool has_mount_gid_mappings(const Spec& s) {
-    for (const Mount& mount : s.mounts) {
-        if (!mount.gid_mappings.empty()) return true;
-    }
-    return false;
-}
-
 // clang-format off
 constexpr Unsupported kUnsupported[] = {
     {".process.terminal",        [](const Spec& s) { return s.process && s.process->terminal; }},
     {".process.consoleSize",     [](const Spec& s) { return s.process && s.process->console_size.has_value(); }},
-    {".mounts[].uidMappings",    has_mount_uid_mappings},
-    {".mounts[].gidMappings",    has_mount_gid_mappings},
-    {".hooks.prestart",          [](const Spec& s) { return has_hooks(s.hooks.prestart); }},
-    {".hooks.createRuntime",     [](const Spec& s) { return has_hooks(s.hooks.create_runtime); }},
-    {".hooks.createContainer",   [](const Spec& s) { return has_hooks(s.hooks.create_container); }},
-    {".hooks.startContainer",    [](const Spec& s) { return has_hooks(s.hooks.start_container); }},
-    {".hooks.poststart",         [](const Spec& s) { return has_hooks(s.hooks.poststart); }},
-    {".hooks.poststop",          [](const Spec& s) { return has_hooks(s.hooks.poststop); }},
-    {".linux.namespaces (type \"user\")", has_user_namespace},
-    {".linux.namespaces (type \"time\")", has_time_namespace},
-    {".linux.uidMappings",       [](const Spec& s) { return s.linux && !s.linux->uid_mappings.empty(); }},
-    {".linux.gidMappings",       [](const Spec& s) { return s.linux && !s.linux->gid_mappings.empty(); }},
-    {".linux.timeOffsets",       [](const Spec& s) { return s.linux && s.linux->time_offsets.has_value(); }},
-    {".linux.devices",           [](const Spec& s) { return s.linux && !s.linux->devices.empty(); }},
-    {".linux.netDevices",        [](const Spec& s) { return s.linux && !s.linux->net_devices.empty(); }},
     {".linux.resources",         [](const Spec& s) { return s.linux && s.linux->resources.has_value(); }},
-    {".linux.intelRdt",          [](const Spec& s) { return s.linux && s.linux->intel_rdt.has_value(); }},
-    {".linux.sysctl",            [](const Spec& s) { return s.linux && !s.linux->sysctl.empty(); }},
-    {".linux.maskedPaths",       [](const Spec& s) { return s.linux && !s.linux->masked_paths.empty(); }},
-    {".linux.readonlyPaths",     [](const Spec& s) { return s.linux && !s.linux->readonly_paths.empty(); }},
-    {".linux.mountLabel",        [](const Spec& s) { return s.linux && s.linux->mount_label.has_value(); }},
 };
 // clang-format on
 

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "json_node.hpp"
+#include "rt/spec/sysctl.hpp"
 #include "rt/spec/validate.hpp"
 #include "validate_util.hpp"
 
@@ -130,9 +131,11 @@ void check_user_namespace_mappings(const Spec& spec) {
 }
 
 void check_time_offsets(const Spec& spec) {
-    if (spec.linux && spec.linux->time_offsets && !has_namespace(spec, NamespaceType::time)) {
-        fail(".linux.timeOffsets", "needs a time namespace in .linux.namespaces");
-    }
+    if (!spec.linux || !spec.linux->time_offsets) return;
+    const Namespace* time = spec.linux->find_namespace(NamespaceType::time);
+    if (!time) fail(".linux.timeOffsets", "needs a time namespace in .linux.namespaces");
+    // The offsets of a namespace are set once, before anything lives in it.
+    if (time->path) fail(".linux.timeOffsets", "cannot be set on a joined time namespace (one with a path)");
 }
 
 void check_uts_names(const Spec& spec) {
@@ -156,6 +159,28 @@ bool is_bind_mount(const Mount& mount) {
     return false;
 }
 
+bool has_option(const Mount& mount, std::string_view wanted) {
+    for (const std::string& option : mount.options) {
+        if (option == wanted) return true;
+    }
+    return false;
+}
+
+void check_idmapped_mount(const Spec& spec, const Mount& mount, const std::string& path) {
+    const bool option = has_option(mount, "idmap") || has_option(mount, "ridmap");
+    const bool mappings = !mount.uid_mappings.empty();
+    if (!option && !mappings) return;
+    // rt idmaps what it can take with open_tree(2): a bind mount's source.
+    if (!is_bind_mount(mount) && mount.type.value_or("") != "bind") {
+        fail(path, "an idmapped mount (idmap, ridmap or uidMappings) must be a bind mount");
+    }
+    // config.md: without mappings of its own the mount takes the container's
+    // user namespace; without one either, that MUST be an error.
+    if (!mappings && !has_namespace(spec, NamespaceType::user)) {
+        fail(path, "idmap without uidMappings/gidMappings needs a user namespace in .linux.namespaces");
+    }
+}
+
 void check_mounts(const Spec& spec) {
     for (size_t i = 0; i < spec.mounts.size(); ++i) {
         const Mount& mount = spec.mounts[i];
@@ -171,6 +196,7 @@ void check_mounts(const Spec& spec) {
         if (mount.uid_mappings.empty() != mount.gid_mappings.empty()) {
             fail(path, "uidMappings and gidMappings must be given together");
         }
+        check_idmapped_mount(spec, mount, path);
     }
 }
 
@@ -203,7 +229,26 @@ void check_annotations(const Spec& spec) {
 }
 
 void check_sysctl(const Spec& spec) {
-    if (spec.linux && spec.linux->sysctl.contains("")) fail(".linux.sysctl", "keys must not be empty");
+    if (!spec.linux) return;
+    if (spec.linux->sysctl.contains("")) fail(".linux.sysctl", "keys must not be empty");
+    for (const auto& [key, value] : spec.linux->sysctl) {
+        const std::string path = json::member_path(".linux.sysctl", key);
+        if (!sysctl_key_is_plain(key)) fail(path, "not a sysctl name");
+        // As runc's validator: only keys a namespace of the container owns,
+        // or the write would change the host.
+        const std::optional<NamespaceType> owner = sysctl_namespace(key);
+        if (!owner) fail(path, "is not in a separate kernel namespace: refused, it would change the host");
+        if (!has_namespace(spec, *owner)) {
+            fail(path, std::string("needs a namespace of type \"") + to_string(*owner) +
+                           "\" in .linux.namespaces (it would change the host's otherwise)");
+        }
+        if (sysctl_dotted(key) == "kernel.hostname" && spec.hostname) {
+            fail(path, "conflicts with .hostname: set one or the other");
+        }
+        if (sysctl_dotted(key) == "kernel.domainname" && spec.domainname) {
+            fail(path, "conflicts with .domainname: set one or the other");
+        }
+    }
 }
 
 // ------------------------------------------------------------------ devices
@@ -327,6 +372,28 @@ void check_intel_rdt(const Spec& spec) {
     }
 }
 
+// ------------------------------------------------------------ netDevices
+
+// As runc (and the kernel's dev_valid_name): what an interface may be called.
+bool is_interface_name(const std::string& name) {
+    return !name.empty() && name.size() < 16 && name != "." && name != ".." &&
+           name.find_first_of("/: ") == std::string::npos;
+}
+
+void check_net_devices(const Spec& spec) {
+    if (!spec.linux || spec.linux->net_devices.empty()) return;
+    if (!has_namespace(spec, NamespaceType::network)) {
+        fail(".linux.netDevices", "needs a network namespace in .linux.namespaces");
+    }
+    for (const auto& [host_name, device] : spec.linux->net_devices) {
+        const std::string path = json::member_path(".linux.netDevices", host_name);
+        if (!is_interface_name(host_name)) fail(path, "not a valid interface name");
+        if (device.name && !is_interface_name(*device.name)) {
+            fail(path + ".name", "not a valid interface name: " + json::quote(*device.name));
+        }
+    }
+}
+
 using Check = void (*)(const Spec&);
 
 // In the order of config.md and config-linux.md, so that the first error
@@ -346,6 +413,7 @@ constexpr Check kChecks[] = {
     check_resources,
     check_intel_rdt,
     check_sysctl,
+    check_net_devices,
     check_seccomp,
     check_masked_and_readonly_paths,
 };

@@ -77,8 +77,65 @@ std::vector<BadConfig> bad_configs() {
         {"BindWithoutSource",
          [](json& c) { c["mounts"].push_back({{"destination", "/x"}, {"options", {"bind"}}}); },
          ".mounts[6]"},
-        {"NotSupportedYetIsRefused",
-         [](json& c) { c["linux"]["intelRdt"] = {{"closID", "x"}}; }, ".linux.intelRdt"},
+        // config-linux.md: intelRdt without a mounted resctrl MUST fail.
+        {"IntelRdtWithoutResctrl", [](json& c) { c["linux"]["intelRdt"] = {{"closID", "x"}}; },
+         ".linux.intelRdt: no resctrl filesystem mounted"},
+        {"MountLabelWithoutSelinux", [](json& c) { c["linux"]["mountLabel"] = "system_u:object_r:container_file_t:s0"; },
+         ".linux.mountLabel: SELinux is not enabled on this host"},
+        {"HookWithRelativePath", [](json& c) { c["hooks"]["createRuntime"] = {{{"path", "bin/hook"}}}; },
+         ".hooks.createRuntime[0].path: must be an absolute path"},
+        {"HookWithZeroTimeout", [](json& c) { c["hooks"]["poststart"] = {{{"path", "/bin/true"}, {"timeout", 0}}}; },
+         ".hooks.poststart[0].timeout: must be at least 1"},
+        {"DeviceOutsideDev",
+         [](json& c) { c["linux"]["devices"] = {{{"path", "/etc/null"}, {"type", "c"}, {"major", 1}, {"minor", 3}}}; },
+         ".linux.devices[0].path: must be under /dev"},
+        {"DeviceEscapingDev",
+         [](json& c) { c["linux"]["devices"] = {{{"path", "/dev/../etc/x"}, {"type", "c"}, {"major", 1}, {"minor", 3}}}; },
+         ".linux.devices[0].path: must be under /dev"},
+        {"DeviceOfUnknownType",
+         [](json& c) { c["linux"]["devices"] = {{{"path", "/dev/x"}, {"type", "s"}, {"major", 1}, {"minor", 3}}}; },
+         ".linux.devices[0].type"},
+        {"SysctlNotNamespaced", [](json& c) { c["linux"]["sysctl"] = {{"vm.swappiness", "10"}}; },
+         ".linux.sysctl[\"vm.swappiness\"]: is not in a separate kernel namespace"},
+        {"SysctlOfTheHostsIpcNamespace",
+         [](json& c) {
+             auto& ns = c["linux"]["namespaces"];
+             for (size_t i = 0; i < ns.size(); ++i) {
+                 if (ns[i]["type"] == "ipc") ns.erase(i);
+             }
+             c["linux"]["sysctl"] = {{"kernel.shmmax", "1"}};
+         },
+         ".linux.sysctl[\"kernel.shmmax\"]: needs a namespace of type \"ipc\""},
+        {"SysctlInTheHostsNetworkNamespace",
+         [](json& c) {
+             c["linux"]["namespaces"][1]["path"] = "/proc/self/ns/net";
+             c["linux"]["sysctl"] = {{"net.ipv4.ip_forward", "1"}};
+         },
+         ".linux.sysctl[\"net.ipv4.ip_forward\"]: the network namespace joined is the host's"},
+        {"TimeOffsetsWithoutTimeNamespace", [](json& c) { c["linux"]["timeOffsets"] = {{"boottime", {{"secs", 1}}}}; },
+         ".linux.timeOffsets: needs a time namespace"},
+        {"MappingsWithoutUserNamespace",
+         [](json& c) { c["linux"]["uidMappings"] = {{{"containerID", 0}, {"hostID", 1000}, {"size", 1}}}; },
+         ".linux.uidMappings: needs a user namespace"},
+        {"UserNamespaceWithoutMappings", [](json& c) { c["linux"]["namespaces"].push_back({{"type", "user"}}); },
+         ".linux.uidMappings: a new user namespace needs at least one mapping"},
+        {"UserNamespacePathOfWrongType",
+         [](json& c) { c["linux"]["namespaces"].push_back({{"type", "user"}, {"path", "/proc/self/ns/pid"}}); },
+         "is not a user namespace"},
+        {"IdmapOnANonBindMount",
+         [](json& c) {
+             c["mounts"].push_back({{"destination", "/x"}, {"type", "tmpfs"}, {"source", "tmpfs"}, {"options", {"idmap"}}});
+         },
+         ".mounts[6]: an idmapped mount (idmap, ridmap or uidMappings) must be a bind mount"},
+        {"IdmapWithoutMappingsOrUserNamespace",
+         [](json& c) { c["mounts"].push_back({{"destination", "/x"}, {"source", "/tmp"}, {"options", {"bind", "idmap"}}}); },
+         ".mounts[6]: idmap without uidMappings/gidMappings needs a user namespace"},
+        {"NetDevicesWithoutNetworkNamespace",
+         [](json& c) {
+             c["linux"]["namespaces"].erase(1);
+             c["linux"]["netDevices"] = {{"lo", json::object()}};
+         },
+         ".linux.netDevices: needs a network namespace"},
         {"EnvNotStrings", [](json& c) { c["process"]["env"] = {1, 2}; }, ".process.env"},
         {"UnknownCapability",
          [](json& c) { c["process"]["capabilities"] = {{"bounding", {"CAP_KILL", "CAP_BOGUS"}}}; },

@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include <string>
+#include <vector>
 
 #include "rt/linux/namespaces.hpp"
 #include "rt/spec/config.hpp"
@@ -28,6 +29,9 @@ struct InitConfig {
     std::string console_socket;   // terminal: where the pty master goes
     int exec_fifo = -1;           // O_PATH fd of <root>/<id>/exec.fifo
     const ProcessSecurity* security = nullptr;  // planned by the parent (rt/linux/process_security.hpp)
+    // Per config mount, the fd of the idmapped tree the parent made for it
+    // (rt/linux/idmapped_mounts.hpp), -1 for the others.
+    std::vector<int> idmapped_mounts;
 };
 
 struct InitProcess {

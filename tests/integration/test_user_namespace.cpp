@@ -1,0 +1,176 @@
+// Containers in a user namespace: the default test config with container
+// root mapped to host uid/gid 100000 (65536 ids), as runc's own tests do
+// (their remap_rootfs: the rootfs is chowned to the mapped root).
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "fixture.hpp"
+
+namespace fs = std::filesystem;
+
+namespace rt_test {
+namespace {
+
+constexpr unsigned kHostRoot = 100000;
+
+void chown_tree(const std::string& path, uid_t uid, gid_t gid) {
+    lchown(path.c_str(), uid, gid);
+    for (const auto& entry : fs::recursive_directory_iterator(path)) {
+        lchown(entry.path().c_str(), uid, gid);
+    }
+}
+
+void add_user_namespace(json& config) {
+    config["linux"]["namespaces"].push_back({{"type", "user"}});
+    config["linux"]["uidMappings"] = {{{"containerID", 0}, {"hostID", kHostRoot}, {"size", 65536}}};
+    config["linux"]["gidMappings"] = {{{"containerID", 0}, {"hostID", kHostRoot}, {"size", 65536}}};
+}
+
+class UserNamespace : public RtTest {
+protected:
+    UserNamespace() {
+        add_user_namespace(bundle_.config);
+        chown_tree(bundle_.rootfs(), kHostRoot, kHostRoot);
+        bundle_.write();
+    }
+    Result sh(const std::string& script) {
+        bundle_.args({"/bin/sh", "-c", script});
+        return rt({"run", "--bundle", bundle_.dir(), new_id()});
+    }
+    Bundle bundle_;
+};
+
+TEST_F(UserNamespace, RootInsideIsTheMappedHostUser) {
+    auto r = sh("id; cat /proc/self/uid_map /proc/self/gid_map");
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(r.out,
+              "uid=0(root) gid=0(root)\n"
+              "         0     100000      65536\n"
+              "         0     100000      65536\n");
+}
+
+TEST_F(UserNamespace, FilesMadeOnAVolumeBelongToTheMappedUser) {
+    std::string volume = bundle_.dir() + "/volume";
+    fs::create_directories(volume);
+    chown(volume.c_str(), kHostRoot, kHostRoot);
+    chmod(volume.c_str(), 0777);
+    bundle_.config["mounts"].push_back({{"destination", "/data"}, {"type", "bind"}, {"source", volume},
+                                        {"options", {"rbind"}}});
+    bundle_.config["process"]["user"] = {{"uid", 1000}, {"gid", 1000}};
+    bundle_.config["process"]["cwd"] = "/work/here";
+    auto r = sh("touch /data/by-root-of-1000 && echo ok; stat -c '%u:%g' /work/here");
+    ASSERT_EQ(r.status, 0) << r.err;
+    // rt made the cwd as the container's root; the process (uid 1000 in the
+    // container) made the file: outside both are host ids.
+    EXPECT_EQ(r.out, "ok\n0:0\n");
+    struct stat st {};
+    ASSERT_EQ(stat((volume + "/by-root-of-1000").c_str(), &st), 0);
+    EXPECT_EQ(st.st_uid, kHostRoot + 1000);
+    EXPECT_EQ(st.st_gid, kHostRoot + 1000);
+    ASSERT_EQ(stat((bundle_.rootfs() + "/work/here").c_str(), &st), 0);
+    EXPECT_EQ(st.st_uid, kHostRoot);
+}
+
+TEST_F(UserNamespace, HostFilesAreNobodysAndTheHostRootIsPowerless) {
+    std::string volume = bundle_.dir() + "/host-owned";
+    fs::create_directories(volume);
+    chmod(volume.c_str(), 0755);
+    bundle_.config["mounts"].push_back({{"destination", "/host"}, {"type", "bind"}, {"source", volume},
+                                        {"options", {"rbind"}}});
+    auto r = sh("stat -c '%u:%g' /host; /bin/rt-testhelper write /host/x y");
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(r.out, "65534:65534\nEACCES\n");
+}
+
+TEST_F(UserNamespace, DevicesAreBoundFromTheHost) {
+    bundle_.config["linux"]["devices"] = {
+        {{"path", "/dev/kmsg"}, {"type", "c"}, {"major", 1}, {"minor", 11}}};
+    auto r = sh("for d in null zero full random urandom tty kmsg; do stat -c '%n %t:%T' /dev/$d; done;"
+                "echo x > /dev/null && head -c 2 /dev/zero | od -An -tx1");
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(r.out,
+              "/dev/null 1:3\n/dev/zero 1:5\n/dev/full 1:7\n/dev/random 1:8\n/dev/urandom 1:9\n"
+              "/dev/tty 5:0\n/dev/kmsg 1:b\n 00 00\n");
+}
+
+TEST_F(UserNamespace, DeviceTheHostLacksIsAClearError) {
+    bundle_.config["linux"]["devices"] = {
+        {{"path", "/dev/rt-test-nothing"}, {"type", "c"}, {"major", 1}, {"minor", 3}}};
+    bundle_.write();
+    std::string id = new_id();
+    auto r = rt({"create", "--bundle", bundle_.dir(), id});
+    EXPECT_EQ(r.status, 1);
+    EXPECT_NE(r.err.find("device /dev/rt-test-nothing: bind from the host: No such file or directory"),
+              std::string::npos) << r.err;
+    EXPECT_FALSE(path_exists(root_ + "/" + id));
+}
+
+TEST_F(UserNamespace, WithoutANetworkNamespaceSysIsTheHostsReadOnly) {
+    auto& ns = bundle_.config["linux"]["namespaces"];
+    for (size_t i = 0; i < ns.size(); ++i) {
+        if (ns[i]["type"] == "network") ns.erase(i);
+    }
+    auto r = sh("ls /sys/kernel >/dev/null && echo listed; /bin/rt-testhelper write /sys/kernel/x 1;"
+                "grep -c ' /sys' /proc/self/mountinfo");
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(r.out.substr(0, r.out.find('\n', 7) + 1), "listed\nEROFS\n") << r.out;
+}
+
+TEST_F(UserNamespace, WithoutAnIpcNamespaceMqueueIsTheHosts) {
+    auto& ns = bundle_.config["linux"]["namespaces"];
+    for (size_t i = 0; i < ns.size(); ++i) {
+        if (ns[i]["type"] == "ipc") ns.erase(i);
+    }
+    auto r = sh("grep ' /dev/mqueue ' /proc/self/mounts");
+    if (host_mounts_containing(" /dev/mqueue ").empty()) {
+        // Nothing to stand in (this VM mounts no mqueue): a clear error.
+        EXPECT_EQ(r.status, 1);
+        EXPECT_NE(r.err.find("mount /dev/mqueue (a bind of the host's /dev/mqueue, as it cannot be mounted anew "
+                             "here): No such file or directory"),
+                  std::string::npos) << r.err;
+        return;
+    }
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(r.out.rfind("mqueue /dev/mqueue mqueue rw,nosuid,nodev,noexec", 0), 0U) << r.out;
+}
+
+TEST_F(UserNamespace, JoinsAnotherContainersUserNamespace) {
+    // The first container holds a user namespace; the second joins it by path.
+    bundle_.args({"/bin/rt-testhelper", "sleep", "30"});
+    std::string holder = new_id("holder");
+    ASSERT_EQ(rt({"create", "--bundle", bundle_.dir(), holder}).status, 0);
+    int pid = state(holder)["pid"];
+
+    Bundle joiner;
+    chown_tree(joiner.rootfs(), kHostRoot, kHostRoot);
+    joiner.config["linux"]["namespaces"].push_back(
+        {{"type", "user"}, {"path", "/proc/" + std::to_string(pid) + "/ns/user"}});
+    joiner.args({"/bin/sh", "-c", "id -u; cat /proc/self/uid_map; readlink /proc/self/ns/user"});
+    auto r = rt({"run", "--bundle", joiner.dir(), new_id()});
+    ASSERT_EQ(r.status, 0) << r.err;
+    char link[256] = {};
+    ASSERT_GT(readlink(("/proc/" + std::to_string(pid) + "/ns/user").c_str(), link, sizeof link - 1), 0);
+    EXPECT_EQ(r.out, "0\n         0     100000      65536\n" + std::string(link) + "\n");
+}
+
+TEST_F(UserNamespace, HooksAndMountsWorkAsWithout) {
+    // The parts that act on host paths from inside (exec fifo, keyring,
+    // mqueue, cgroup mount) all work from the mapped root.
+    bundle_.config["mounts"].push_back({{"destination", "/sys/fs/cgroup"}, {"type", "cgroup"},
+                                        {"source", "cgroup"}, {"options", {"nosuid", "noexec", "nodev", "ro"}}});
+    std::string log = bundle_.dir() + "/hook.log";
+    bundle_.config["hooks"]["createRuntime"] = {
+        {{"path", "/bin/sh"}, {"args", {"sh", "-c", "cat /proc/$(sed 's/.*\"pid\":\\([0-9]*\\).*/\\1/')/uid_map > " + log}}}};
+    auto r = sh("grep -c ' /dev/mqueue mqueue' /proc/self/mounts; ls /sys/fs/cgroup | grep -c memory;"
+                "grep -q _ses /proc/keys && echo keyring");
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(r.out, "1\n1\nkeyring\n");
+    // createRuntime ran after the maps were written.
+    EXPECT_EQ(read_text(log), "         0     100000      65536\n");
+}
+
+}  // namespace
+}  // namespace rt_test
