@@ -13,6 +13,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "container_cgroups.hpp"
 #include "internal.hpp"
 #include "rt/linux/namespaces.hpp"
 #include "rt/linux/sync_protocol.hpp"
@@ -55,6 +56,7 @@ struct Plan {
     std::string bundle;
     std::string rootfs;
     linux::NamespacePlan namespaces;
+    std::unique_ptr<cgroups::Manager> cgroups;
 };
 
 Plan plan_create(const CreateOptions& options) {
@@ -84,6 +86,11 @@ Plan plan_create(const CreateOptions& options) {
         throw e.with_context("config.json");
     }
     if (options.preserve_fds < 0) throw Error("--preserve-fds must not be negative");
+    try {
+        plan.cgroups = plan_cgroups(plan.spec, options.id);
+    } catch (const Error& e) {
+        throw e.with_context("config.json");
+    }
     return plan;
 }
 
@@ -107,8 +114,7 @@ void abandon_init(linux::InitProcess& init) {
 // The parent's side of the sync protocol (see rt/linux/sync_protocol.hpp).
 // `state` is filled in but not saved yet.
 void drive_init(const Plan& plan, linux::InitProcess& init, state::ContainerState& state) {
-    (void)plan;
-    (void)state;
+    join_cgroups(*plan.cgroups, plan.spec, init.pid, state);
     linux::SyncOrder order;
     linux::send(init.channel, order, linux::Sync::proceed);
     linux::expect(init.channel, order, linux::Sync::run_hooks);
@@ -179,6 +185,7 @@ Created create_container(const state::Store& store, const CreateOptions& options
         write_pid_file(options.pid_file, init.pid);
     } catch (...) {
         abandon_init(init);
+        abandon_cgroups(*plan.cgroups, created.state);
         try {
             store.remove(options.id);
         } catch (const Error& cleanup) {

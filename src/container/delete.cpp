@@ -1,6 +1,7 @@
 // rt delete: remove a container; with --force, kill it first.
 #include <signal.h>
 
+#include "container_cgroups.hpp"
 #include "internal.hpp"
 #include "processes.hpp"
 #include "rt/spec/parse.hpp"
@@ -34,6 +35,7 @@ void destroy_stopped(const state::Store& store, const state::ContainerState& sta
     // Whatever the init left behind (processes without a pid namespace of
     // their own) goes too.
     signal_all(state, SIGKILL);
+    remove_cgroups(state);
     store.remove(state.id);
 }
 

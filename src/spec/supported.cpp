@@ -62,7 +62,6 @@ constexpr Unsupported kUnsupported[] = {
     {".linux.timeOffsets",       [](const Spec& s) { return s.linux && s.linux->time_offsets.has_value(); }},
     {".linux.devices",           [](const Spec& s) { return s.linux && !s.linux->devices.empty(); }},
     {".linux.netDevices",        [](const Spec& s) { return s.linux && !s.linux->net_devices.empty(); }},
-    {".linux.resources",         [](const Spec& s) { return s.linux && s.linux->resources.has_value(); }},
     {".linux.intelRdt",          [](const Spec& s) { return s.linux && s.linux->intel_rdt.has_value(); }},
     {".linux.memoryPolicy",      [](const Spec& s) { return s.linux && s.linux->memory_policy.has_value(); }},
     {".linux.sysctl",            [](const Spec& s) { return s.linux && !s.linux->sysctl.empty(); }},

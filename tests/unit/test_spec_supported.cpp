@@ -68,7 +68,6 @@ const Refused kRefused[] = {
     {R"({"linux": {"timeOffsets": {}}})", ".linux.timeOffsets"},
     {R"({"linux": {"devices": [{"path": "/dev/x", "type": "p"}]}})", ".linux.devices"},
     {R"({"linux": {"netDevices": {"eth0": {}}}})", ".linux.netDevices"},
-    {R"({"linux": {"resources": {}}})", ".linux.resources"},
     {R"({"linux": {"intelRdt": {}}})", ".linux.intelRdt"},
     {R"({"linux": {"memoryPolicy": {"mode": "MPOL_DEFAULT"}}})", ".linux.memoryPolicy"},
     {R"({"linux": {"sysctl": {"kernel.shmmax": "1"}}})", ".linux.sysctl"},
@@ -96,6 +95,8 @@ TEST(SpecSupported, ImplementedFieldsAreNotRefused) {
         "annotations": {"a": "b"}, "mounts": [{"destination": "/tmp", "type": "tmpfs", "source": "tmpfs"}],
         "process": {"user": {"uid": 1, "gid": 2, "additionalGids": [3], "umask": 18}, "env": ["A=1"], "cwd": "/x"},
         "linux": {"cgroupsPath": "/a/b", "rootfsPropagation": "slave",
+                  "resources": {"memory": {"limit": 1048576}, "pids": {"limit": 10},
+                                "devices": [{"allow": false, "access": "rwm"}]},
                   "namespaces": [{"type": "mount"}, {"type": "pid"}, {"type": "network", "path": "/run/netns/x"},
                                  {"type": "uts"}, {"type": "ipc"}, {"type": "cgroup"}]}})"),
               "");
