@@ -53,6 +53,16 @@ std::vector<DeviceRule> container_device_rules(const std::vector<spec::DeviceRul
         rule.access = given.access.value_or("rwm");
         all.push_back(rule);
     }
+    // A rule for every access to every device (allow or deny) wipes out the
+    // rules before it, as it does on cgroup v1: start from the last one, so
+    // that equal rule sets compare equal ([deny all, deny all] is [deny all]).
+    for (size_t i = all.size(); i-- > 1;) {
+        const DeviceRule& r = all[i];
+        if (r.type == 'a' && r.major < 0 && r.minor < 0 && r.access == "rwm") {
+            all.erase(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(i));
+            break;
+        }
+    }
     // A default device whose path the config redefines (another device at
     // /dev/null, say) keeps no rule of its own, as in runc.
     for (const auto& device : default_devices()) {

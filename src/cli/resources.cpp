@@ -174,18 +174,22 @@ void add_ps(CLI::App& app, Context& ctx) {
     auto format = std::make_shared<std::string>("table");
     auto* sub = app.add_subcommand("ps", "show the processes of a container");
     sub->add_option("-f,--format", *format, "table or json")->check(CLI::IsMember({"table", "json"}));
-    sub->add_option("id", options->id, "container ID")->required();
-    sub->add_option("ps-options", options->ps_args, "options for ps(1), after -- (default: -ef)");
-    // runc passes what follows the ID to ps(1) without a "--" too: keep the
-    // unknown options in order.
-    sub->allow_extras();
+    // `rt ps [-f FORMAT] ID [--] [PS-OPTION...]`: what follows the ID goes to
+    // ps(1) as it is, with or without "--" (runc takes both). CLI11 keeps
+    // the order of such arguments only when they all come as "extras": the
+    // ID is the first of them.
+    sub->prefix_command();
+    sub->fallthrough(false);
+    sub->footer("Usage: rt ps [-f table|json] CONTAINER-ID [--] [PS-OPTION...]\n"
+                "The PS-OPTIONs are passed to ps(1) (default -ef).");
     sub->callback([&ctx, options, format, sub] {
         options->json = *format == "json";
-        std::vector<std::string> extras = sub->remaining();
-        if (!extras.empty()) {
-            extras.insert(extras.end(), options->ps_args.begin(), options->ps_args.end());
-            options->ps_args = extras;
-        }
+        std::vector<std::string> rest = sub->remaining();
+        if (rest.empty() || rest.front() == "--") throw CLI::RequiredError("container ID");
+        options->id = rest.front();
+        rest.erase(rest.begin());
+        if (!rest.empty() && rest.front() == "--") rest.erase(rest.begin());
+        options->ps_args = rest;
         ctx.action = [&ctx, options] {
             std::cout << container::ps(ctx.store(), *options) << std::flush;
             return 0;

@@ -95,6 +95,16 @@ TEST(DeviceRules, DenyAllThenTheConfigsThenTheDefaults) {
     EXPECT_EQ(rules.back(), (DeviceRule{true, 'c', 10, 200, "rwm"}));  // /dev/net/tun, runc's last
 }
 
+TEST(DeviceRules, RulesBeforeAnAllOrNothingRuleAreDropped) {
+    EXPECT_EQ(rules_of(R"([{"allow": false, "access": "rwm"}])"), rules_of("[]"));
+    auto rules = rules_of(R"([{"allow": true, "type": "c", "major": 4, "access": "r"},
+                              {"allow": true, "access": "rwm"},
+                              {"allow": false, "type": "b", "access": "w"}])");
+    ASSERT_EQ(rules.size(), 2 + default_device_rules().size());
+    EXPECT_EQ(rules[0], (DeviceRule{true, 'a', -1, -1, "rwm"}));
+    EXPECT_EQ(rules[1], (DeviceRule{false, 'b', -1, -1, "w"}));
+}
+
 TEST(DeviceRules, ADefaultDeviceTheConfigRedefinesLosesItsRule) {
     spec::Device null_device;
     null_device.path = "/dev/null";

@@ -39,7 +39,9 @@ struct DeviceRule {
 const std::vector<DeviceRule>& default_device_rules();
 
 // Steps 1-3 for a config: `rules` from linux.resources.devices, `devices`
-// from linux.devices.
+// from linux.devices. What comes before the last rule for every access to
+// every device ("a *:* rwm", allow or deny) is dropped: that rule overrides
+// it all.
 std::vector<DeviceRule> container_device_rules(const std::vector<spec::DeviceRule>& rules,
                                                const std::vector<spec::Device>& devices);
 
