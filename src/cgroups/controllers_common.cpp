@@ -59,6 +59,7 @@ void make_v2_cgroup(const std::string& mount, const std::string& leaf, const std
     for (size_t i = 0; i < levels.size(); ++i) {
         if (i > 0 && make_cgroup_dir(levels[i])) created.push_back(levels[i]);
         if (i + 1 == levels.size()) break;
+        if (needed.empty() && !enable_all) continue;  // nothing to enable
         CgroupDir level(levels[i]);
         std::set<std::string> available = controller_set(level.read("cgroup.controllers"));
         std::set<std::string> enabled = controller_set(level.read("cgroup.subtree_control"));
