@@ -37,6 +37,7 @@ void destroy_stopped(const state::Store& store, const state::ContainerState& sta
     signal_all(state, SIGKILL);
     remove_cgroups(state);
     store.remove(state.id);
+    log::debug("delete " + state.id + ": removed");
 }
 
 void destroy(const state::Store& store, const std::string& id, bool force) {
