@@ -34,6 +34,11 @@ int main(int argc, char** argv) {
     rt::cli::add_run(app, ctx);
     rt::cli::add_list(app, ctx);
     rt::cli::add_spec(app, ctx);
+    rt::cli::add_update(app, ctx);
+    rt::cli::add_pause(app, ctx);
+    rt::cli::add_resume(app, ctx);
+    rt::cli::add_ps(app, ctx);
+    rt::cli::add_events(app, ctx);
 
     try {
         app.parse(argc, argv);

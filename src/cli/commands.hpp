@@ -39,6 +39,11 @@ void add_delete(CLI::App& app, Context& ctx);
 void add_run(CLI::App& app, Context& ctx);
 void add_list(CLI::App& app, Context& ctx);
 void add_spec(CLI::App& app, Context& ctx);
+void add_update(CLI::App& app, Context& ctx);
+void add_pause(CLI::App& app, Context& ctx);
+void add_resume(CLI::App& app, Context& ctx);
+void add_ps(CLI::App& app, Context& ctx);
+void add_events(CLI::App& app, Context& ctx);
 
 // Refuses global flags this build cannot honour, with a clear error.
 void check_globals(const Globals& globals);

@@ -13,6 +13,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "container_cgroups.hpp"
 #include "internal.hpp"
 #include "rt/linux/host_support.hpp"
 #include "rt/linux/idmapped_mounts.hpp"
@@ -61,6 +62,7 @@ struct Plan {
     std::string rootfs;
     linux::NamespacePlan namespaces;
     linux::ProcessSecurity security;
+    std::unique_ptr<cgroups::Manager> cgroups;
 };
 
 Plan plan_create(const CreateOptions& options) {
@@ -94,6 +96,11 @@ Plan plan_create(const CreateOptions& options) {
         throw e.with_context("config.json");
     }
     if (options.preserve_fds < 0) throw Error("--preserve-fds must not be negative");
+    try {
+        plan.cgroups = plan_cgroups(plan.spec, options.id);
+    } catch (const Error& e) {
+        throw e.with_context("config.json");
+    }
     return plan;
 }
 
@@ -120,6 +127,7 @@ void abandon_init(linux::InitProcess& init) {
 void drive_init(const Plan& plan, linux::InitProcess& init, state::ContainerState& state,
                 bool& hooks_due) {
     const spec::Linux& linux = *plan.spec.linux;
+    join_cgroups(*plan.cgroups, plan.spec, init.pid, state);
     linux::SyncOrder order;
     linux::write_id_maps(init.pid, linux);
     linux::send(init.channel, order, linux::Sync::proceed);
@@ -202,6 +210,7 @@ Created create_container(const state::Store& store, const CreateOptions& options
                    plan.rootfs);
     } catch (...) {
         abandon_init(init);
+        abandon_cgroups(*plan.cgroups, created.state);
         try {
             store.remove(options.id);
         } catch (const Error& cleanup) {

@@ -3,6 +3,7 @@
 
 #include <optional>
 
+#include "container_cgroups.hpp"
 #include "internal.hpp"
 #include "processes.hpp"
 #include "rt/spec/parse.hpp"
@@ -43,6 +44,7 @@ void destroy_stopped(const state::Store& store, const state::ContainerState& sta
     // Whatever the init left behind (processes without a pid namespace of
     // their own) goes too.
     signal_all(state, SIGKILL);
+    remove_cgroups(state);
     store.remove(state.id);
     log::debug("delete " + state.id + ": removed");
     // runtime.md: after the container is deleted; a failure is a warning.

@@ -7,7 +7,9 @@
 #include <cerrno>
 #include <cstdlib>
 
+#include "container_cgroups.hpp"
 #include "rt/util/error.hpp"
+#include "rt/util/log.hpp"
 #include "rt/util/process.hpp"
 
 namespace rt::container {
@@ -41,6 +43,9 @@ std::vector<pid_t> processes_in_pid_namespace(ino_t inode) {
 }  // namespace
 
 std::vector<pid_t> container_processes(const state::ContainerState& state) {
+    // The cgroup holds everything the container started, whether the init
+    // lives or not, with or without a pid namespace.
+    if (auto cgroups = cgroups_of(state)) return cgroups->processes();
     if (!process_alive(state.pid, state.start_time)) return {};
     ino_t container_ns = 0, own_ns = 0;
     if (!pid_namespace_inode(state.pid, container_ns) || !pid_namespace_inode(::getpid(), own_ns)) {
@@ -50,12 +55,44 @@ std::vector<pid_t> container_processes(const state::ContainerState& state) {
     return processes_in_pid_namespace(container_ns);
 }
 
-void signal_all(const state::ContainerState& state, int signal) {
-    for (pid_t pid : container_processes(state)) {
+namespace {
+
+void signal_each(const std::vector<pid_t>& pids, int signal) {
+    for (pid_t pid : pids) {
         if (::kill(pid, signal) < 0 && errno != ESRCH) {
             throw_errno("signal process " + std::to_string(pid));
         }
     }
+}
+
+}  // namespace
+
+void signal_all(const state::ContainerState& state, int signal) {
+    auto cgroups = cgroups_of(state);
+    if (!cgroups) {
+        signal_each(container_processes(state), signal);
+        return;
+    }
+    // Frozen, no process can fork a child that the list would miss.
+    bool was_frozen = cgroups->freezer_state() == cgroups::FreezerState::frozen;
+    bool froze = false;
+    if (!was_frozen && cgroups->has_freezer() && cgroups->exists()) {
+        try {
+            cgroups->freeze(cgroups::FreezerState::frozen);
+            froze = true;
+        } catch (const Error& e) {
+            log::warn(std::string("signalling without freezing first: ") + e.what());
+        }
+    }
+    try {
+        signal_each(cgroups->processes(), signal);
+    } catch (const Error&) {
+        if (froze) cgroups->freeze(cgroups::FreezerState::thawed);
+        throw;
+    }
+    // Thaw what we froze. A paused container stays paused, but not for
+    // SIGKILL: frozen v1 processes would not die until thawed.
+    if (froze || (was_frozen && signal == SIGKILL)) cgroups->freeze(cgroups::FreezerState::thawed);
 }
 
 }  // namespace rt::container

@@ -14,7 +14,9 @@ namespace rt::container {
 // has its own), else the init alone.
 std::vector<pid_t> container_processes(const state::ContainerState& state);
 
-// Sends `signal` to each of them.
+// Sends `signal` to each of them. With cgroups, the cgroup is frozen
+// meanwhile (when it has a freezer) so that no fork escapes; a paused
+// container stays paused, except after SIGKILL, which needs a thaw to act.
 void signal_all(const state::ContainerState& state, int signal);
 
 }  // namespace rt::container

@@ -2,6 +2,7 @@
 // init must exist with the start time recorded at create.
 #include <sys/stat.h>
 
+#include "container_cgroups.hpp"
 #include "internal.hpp"
 #include "rt/util/process.hpp"
 
@@ -21,6 +22,7 @@ const char* to_string(Status status) {
 Status status_of(const state::Store& store, const state::ContainerState& state) {
     if (state.pid <= 0) return Status::creating;
     if (!process_alive(state.pid, state.start_time)) return Status::stopped;
+    if (is_frozen(state)) return Status::paused;  // rt pause
     struct stat st {};
     // The fifo lives from create until start has read it.
     if (::stat(store.fifo_path(state.id).c_str(), &st) == 0) return Status::created;

@@ -103,7 +103,17 @@ SchedulerSetting plan_scheduler(const spec::Scheduler& scheduler, const std::str
 
 void apply_scheduler(const SchedulerSetting& setting) {
     SchedAttr attr = setting.attr;
-    if (::syscall(SYS_sched_setattr, 0, &attr, 0) < 0) throw_errno("sched_setattr " + setting.policy_name);
+    if (::syscall(SYS_sched_setattr, 0, &attr, 0) == 0) return;
+    int err = errno;
+    // cgroup v1 with realtime group scheduling: a new cpu cgroup has no
+    // realtime budget, and without one the kernel refuses FIFO and RR.
+    bool realtime = attr.sched_policy == SCHED_FIFO || attr.sched_policy == SCHED_RR;
+    if (err == EPERM && realtime) {
+        throw_errno(err, "sched_setattr " + setting.policy_name +
+                             " (on cgroup v1 the container's cpu cgroup needs a realtime budget: "
+                             "linux.resources.cpu.realtimeRuntime)");
+    }
+    throw_errno(err, "sched_setattr " + setting.policy_name);
 }
 
 int plan_io_priority(const spec::IoPriority& priority, const std::string& where) {

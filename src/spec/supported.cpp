@@ -19,7 +19,6 @@ struct Unsupported {
 constexpr Unsupported kUnsupported[] = {
     {".process.terminal",        [](const Spec& s) { return s.process && s.process->terminal; }},
     {".process.consoleSize",     [](const Spec& s) { return s.process && s.process->console_size.has_value(); }},
-    {".linux.resources",         [](const Spec& s) { return s.linux && s.linux->resources.has_value(); }},
 };
 // clang-format on
 

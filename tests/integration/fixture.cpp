@@ -241,7 +241,34 @@ void Bundle::write() const {
     std::ofstream(dir_ + "/config.json") << config.dump(2);
 }
 
+namespace {
+
+// Directories of the hierarchies under /sys/fs/cgroup where a container
+// without linux.cgroupsPath gets its cgroup (below /rt). Those that did not
+// exist before the tests are removed again once empty.
+std::vector<std::string> default_cgroup_parents_made_by_tests() {
+    static const std::vector<std::string> made = [] {
+        std::vector<std::string> list;
+        std::error_code ec;
+        for (const auto& entry : fs::directory_iterator("/sys/fs/cgroup", ec)) {
+            if (!entry.is_directory() || entry.is_symlink()) continue;
+            std::string dir = entry.path().string() + "/rt";
+            if (!fs::exists(entry.path() / "cgroup.procs") || fs::exists(dir)) continue;
+            list.push_back(dir);
+        }
+        // The unified mount itself, on a v2 host.
+        if (fs::exists("/sys/fs/cgroup/cgroup.procs") && !fs::exists("/sys/fs/cgroup/rt")) {
+            list.push_back("/sys/fs/cgroup/rt");
+        }
+        return list;
+    }();
+    return made;
+}
+
+}  // namespace
+
 void RtTest::SetUp() {
+    (void)default_cgroup_parents_made_by_tests();  // before any test made one
     static int counter = 0;
     root_ = "/run/rt-test-" + std::to_string(getpid()) + "-" + std::to_string(++counter);
     fs::remove_all(root_);
@@ -259,6 +286,8 @@ void RtTest::TearDown() {
         EXPECT_TRUE(left.empty()) << "state left under " << root_ << ": " << left.front();
         fs::remove_all(root_);
     }
+    // rmdir fails while another container of this run still uses it.
+    for (const auto& dir : default_cgroup_parents_made_by_tests()) rmdir(dir.c_str());
 }
 
 std::vector<std::string> RtTest::rt_argv(const std::vector<std::string>& args) const {

@@ -203,7 +203,29 @@ TEST_F(ProcessSecurity, SchedulerPolicies) {
     fifo.config["process"]["scheduler"] = {
         {"policy", "SCHED_FIFO"}, {"priority", 10}, {"flags", {"SCHED_FLAG_RESET_ON_FORK"}}};
     fifo.args({"/bin/rt-testhelper", "sched"});
+    // On cgroup v1 a new cpu cgroup has no realtime budget and FIFO fails,
+    // saying how to give it one; below a parent that has some, it works.
+    const std::string v1_cpu = "/sys/fs/cgroup/cpu";
+    const bool rt_budgets = path_exists(v1_cpu + "/cpu.rt_runtime_us");
+    if (rt_budgets) {
+        r = rt({"run", "--bundle", fifo.dir(), new_id()});
+        EXPECT_EQ(r.status, 1);
+        EXPECT_NE(r.err.find("needs a realtime budget: linux.resources.cpu.realtimeRuntime"), std::string::npos)
+            << r.err;
+    }
+    const std::string parent = "/rt-test-sched-" + std::to_string(getpid());
+    if (rt_budgets) {
+        ASSERT_EQ(mkdir((v1_cpu + parent).c_str(), 0755), 0);
+        std::ofstream(v1_cpu + parent + "/cpu.rt_runtime_us") << 20000;
+        fifo.config["linux"]["cgroupsPath"] = parent + "/fifo";
+        fifo.config["linux"]["resources"] = {{"cpu", {{"realtimeRuntime", 10000}}}};
+        fifo.write();
+    }
     r = rt({"run", "--bundle", fifo.dir(), new_id()});
+    // rt made the parent in the other hierarchies too.
+    for (const auto& entry : std::filesystem::directory_iterator("/sys/fs/cgroup")) {
+        rmdir((entry.path().string() + parent).c_str());
+    }
     EXPECT_EQ(r.out, "SCHED_FIFO 10 reset-on-fork\n") << r.err;
 
     Bundle deadline;

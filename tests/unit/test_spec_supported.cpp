@@ -44,7 +44,6 @@ TEST_P(SpecSupportedRefuses, NamesTheField) {
 const Refused kRefused[] = {
     {R"({"process": {"terminal": true}})", ".process.terminal"},
     {R"({"process": {"consoleSize": {"height": 1, "width": 1}}})", ".process.consoleSize"},
-    {R"({"linux": {"resources": {}}})", ".linux.resources"},
 };
 // clang-format on
 
@@ -81,6 +80,8 @@ TEST(SpecSupported, ImplementedFieldsAreNotRefused) {
         "annotations": {"a": "b"}, "mounts": [{"destination": "/tmp", "type": "tmpfs", "source": "tmpfs"}],
         "process": {"user": {"uid": 1, "gid": 2, "additionalGids": [3], "umask": 18}, "env": ["A=1"], "cwd": "/x"},
         "linux": {"cgroupsPath": "/a/b", "rootfsPropagation": "slave",
+                  "resources": {"memory": {"limit": 1048576}, "pids": {"limit": 10},
+                                "devices": [{"allow": false, "access": "rwm"}]},
                   "namespaces": [{"type": "mount"}, {"type": "pid"}, {"type": "network", "path": "/run/netns/x"},
                                  {"type": "uts"}, {"type": "ipc"}, {"type": "cgroup"}]}})"),
               "");

@@ -3,9 +3,14 @@
 // function; everything here throws rt::Error on failure.
 #pragma once
 
+#include <sys/types.h>
+
+#include <chrono>
+#include <iosfwd>
 #include <string>
 #include <vector>
 
+#include "rt/spec/config.hpp"
 #include "rt/state/store.hpp"
 
 namespace rt::container {
@@ -49,6 +54,33 @@ Status status_of(const state::Store& store, const state::ContainerState& state);
 // The state JSON `rt state` prints (runc's fields: the spec's ociVersion, id,
 // status, pid, bundle, annotations, plus rootfs, created and owner).
 std::string state_json(const state::Store& store, const std::string& id);
+
+// update: the limits `resources` sets (the rest stay as they are).
+void update(const state::Store& store, const std::string& id, const spec::Resources& resources);
+
+// pause freezes a created or running container; resume thaws a paused one.
+void pause(const state::Store& store, const std::string& id);
+void resume(const state::Store& store, const std::string& id);
+
+// Host PIDs of every process in the container's cgroup, sorted.
+std::vector<pid_t> processes(const state::Store& store, const std::string& id);
+
+struct PsOptions {
+    std::string id;
+    bool json = false;
+    std::vector<std::string> ps_args;  // for ps(1); default -ef
+};
+// What `rt ps` prints.
+std::string ps(const state::Store& store, const PsOptions& options);
+
+struct EventsOptions {
+    std::string id;
+    bool stats_only = false;
+    std::chrono::nanoseconds interval = std::chrono::seconds(5);
+};
+// Writes the events (JSON lines) to `out` until the container has no
+// process left, or one stats event with stats_only.
+void events(const state::Store& store, const EventsOptions& options, std::ostream& out);
 
 struct ListOptions {
     bool json = false;

@@ -1,0 +1,110 @@
+// The cgroups of one container. One interface, two implementations:
+//
+//   v1 (src/cgroups/v1/): one directory per mounted v1 hierarchy (cpu,
+//      memory, devices, ...), and on a hybrid host also one in the cgroup2
+//      hierarchy at <root>/unified, which the process joins as runc does;
+//   v2 (src/cgroups/v2/): one directory in the unified hierarchy, with the
+//      controllers enabled in its parents' cgroup.subtree_control.
+//
+// Each controller's writes and statistics live in a file of their own
+// (memory.cpp, cpu.cpp, ...). A resource is written only when the config
+// sets it; a failure is an rt::Error naming the field, the file and the
+// kernel's reason. rt writes only inside the cgroups it creates, except for
+// enabling controllers in the parents' cgroup.subtree_control (v2; only those
+// not enabled yet).
+//
+// The life of a container's cgroups:
+//   create:  check (no side effect) -> create -> apply -> add_process(init)
+//   later:   update, freeze, processes, stats, watch_oom
+//   delete:  (processes killed) -> destroy
+#pragma once
+
+#include <sys/types.h>
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "rt/cgroups/devices.hpp"
+#include "rt/cgroups/layout.hpp"
+#include "rt/cgroups/stats.hpp"
+#include "rt/spec/config.hpp"
+
+namespace rt::cgroups {
+
+enum class FreezerState { thawed, frozen };
+
+// Tells when the kernel's OOM killer struck in the container's cgroup.
+class OomWatch {
+public:
+    virtual ~OomWatch() = default;
+    // Becomes readable (POLLIN) when something may have happened.
+    virtual int fd() const = 0;
+    // Reads what made fd() readable; true if it was an OOM kill.
+    virtual bool consume() = 0;
+};
+
+class Manager {
+public:
+    virtual ~Manager() = default;
+
+    // "cgroupfs-v1" or "cgroupfs-v2": saved in the state with paths().
+    virtual std::string driver() const = 0;
+    // Controller -> directory ("" for the unified hierarchy).
+    virtual std::map<std::string, std::string> paths() const = 0;
+
+    // Refuses, before any side effect, what this host cannot apply: a
+    // controller that is not there, a v1-only field on v2, `unified` on v1...
+    virtual void check(const spec::Resources& resources) const = 0;
+    // Makes the directories (remembering which it made, for destroy), and
+    // readies them to take processes: cpuset cpus/mems inherited on v1,
+    // controllers enabled on v2. Refuses a cgroup that has processes or is
+    // frozen.
+    virtual void create(const spec::Resources& resources) = 0;
+    // Writes every resource the config sets, and the device rules.
+    virtual void apply(const spec::Resources& resources, const std::vector<DeviceRule>& devices) = 0;
+    // Moves a process into the cgroups.
+    virtual void add_process(pid_t pid) = 0;
+
+    // Changes the limits `resources` sets on a live container; values it
+    // does not set stay. `devices`: new rules, or nullptr to keep them.
+    virtual void update(const spec::Resources& resources, const std::vector<DeviceRule>* devices) = 0;
+
+    virtual void freeze(FreezerState state) = 0;
+    // thawed when the cgroup has no freezer.
+    virtual FreezerState freezer_state() const = 0;
+    virtual bool has_freezer() const = 0;
+
+    // Every process in the cgroup and its descendants.
+    virtual std::vector<pid_t> processes() const = 0;
+    // Whether the container's cgroup directory is still there.
+    virtual bool exists() const = 0;
+
+    virtual Stats stats() const = 0;
+    virtual std::unique_ptr<OomWatch> watch_oom() const = 0;
+
+    // Removes the container's cgroup directories (and what create made
+    // above them when called on the manager that created them). Its
+    // processes must be dead: waits a little for them to go.
+    virtual void destroy() = 0;
+};
+
+// The manager for a new container. `cgroups_path` is linux.cgroupsPath.
+// `loader` defaults to the kernel's (bpf(2)).
+std::unique_ptr<Manager> manager_for_create(const Layout& layout, const std::optional<std::string>& cgroups_path,
+                                            const std::string& id, DeviceFilterLoader* loader = nullptr);
+
+// The manager of an existing container, from what its state saved.
+std::unique_ptr<Manager> manager_from_state(const Layout& layout, const std::string& driver,
+                                            const std::map<std::string, std::string>& paths,
+                                            DeviceFilterLoader* loader = nullptr);
+
+// cpu.shares (v1, 2..262144) -> cpu.weight (v2, 1..10000), with runc's
+// formula (a quadratic fit through 2->1, 1024->100, 262144->10000).
+uint64_t cpu_shares_to_weight(uint64_t shares);
+// blkio.weight (10..1000) -> io.weight (1..10000), linear as runc.
+uint64_t blkio_weight_to_io_weight(uint64_t weight);
+
+}  // namespace rt::cgroups

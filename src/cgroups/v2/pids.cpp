@@ -1,0 +1,21 @@
+// cgroup v2 pids: pids.max.
+#include "controllers.hpp"
+
+namespace rt::cgroups::v2 {
+
+void set_pids(const CgroupDir& dir, const spec::Pids& pids) {
+    with_field("pids.limit", [&] { dir.write("pids.max", pids_max_value(pids.limit)); });
+}
+
+void pids_stats(const CgroupDir& dir, Stats& stats) {
+    if (!dir.has("pids.current")) {
+        // Controller not enabled: count the processes.
+        stats.pids.current = dir.all_processes().size();
+        return;
+    }
+    stats.pids.current = dir.read_uint("pids.current");
+    uint64_t max = dir.read_uint("pids.max");
+    stats.pids.limit = max == UINT64_MAX ? 0 : max;
+}
+
+}  // namespace rt::cgroups::v2

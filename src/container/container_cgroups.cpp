@@ -1,0 +1,82 @@
+#include "container_cgroups.hpp"
+
+#include "rt/util/error.hpp"
+#include "rt/util/log.hpp"
+
+namespace rt::container {
+namespace {
+
+// The host's layout does not change while rt runs: read it once.
+const cgroups::Layout& host_layout() {
+    static const cgroups::Layout layout = cgroups::detect_layout();
+    return layout;
+}
+
+const spec::Resources& resources_of(const spec::Spec& spec) {
+    static const spec::Resources none;
+    return spec.linux && spec.linux->resources ? *spec.linux->resources : none;
+}
+
+}  // namespace
+
+std::vector<cgroups::DeviceRule> device_rules_of(const spec::Spec& spec) {
+    static const std::vector<spec::Device> no_devices;
+    return cgroups::container_device_rules(resources_of(spec).devices,
+                                           spec.linux ? spec.linux->devices : no_devices);
+}
+
+std::unique_ptr<cgroups::Manager> plan_cgroups(const spec::Spec& spec, const std::string& id) {
+    std::optional<std::string> path = spec.linux ? spec.linux->cgroups_path : std::nullopt;
+    auto manager = cgroups::manager_for_create(host_layout(), path, id);
+    try {
+        manager->check(resources_of(spec));
+    } catch (const Error& e) {
+        throw e.with_context(".linux.resources");
+    }
+    return manager;
+}
+
+void join_cgroups(cgroups::Manager& manager, const spec::Spec& spec, pid_t init, state::ContainerState& state) {
+    try {
+        const spec::Resources& resources = resources_of(spec);
+        manager.create(resources);  // undoes itself when it fails
+        state.cgroup_driver = manager.driver();
+        state.cgroup_paths = manager.paths();
+        // Limits before the process: it never runs unconstrained.
+        manager.apply(resources, device_rules_of(spec));
+        manager.add_process(init);
+    } catch (const Error& e) {
+        throw e.with_context("cgroups");
+    }
+}
+
+void abandon_cgroups(cgroups::Manager& manager, const state::ContainerState& state) {
+    if (state.cgroup_paths.empty()) return;  // join_cgroups made nothing
+    try {
+        manager.destroy();
+    } catch (const Error& e) {
+        log::warn(std::string("cleaning up after a failed create: ") + e.what());
+    }
+}
+
+std::unique_ptr<cgroups::Manager> cgroups_of(const state::ContainerState& state) {
+    if (state.cgroup_paths.empty()) return nullptr;
+    return cgroups::manager_from_state(host_layout(), state.cgroup_driver, state.cgroup_paths);
+}
+
+std::unique_ptr<cgroups::Manager> require_cgroups(const state::ContainerState& state) {
+    auto manager = cgroups_of(state);
+    if (!manager) throw Error("container " + state.id + " has no cgroups");
+    return manager;
+}
+
+bool is_frozen(const state::ContainerState& state) {
+    auto manager = cgroups_of(state);
+    return manager && manager->freezer_state() == cgroups::FreezerState::frozen;
+}
+
+void remove_cgroups(const state::ContainerState& state) {
+    if (auto manager = cgroups_of(state)) manager->destroy();
+}
+
+}  // namespace rt::container

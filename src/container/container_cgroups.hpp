@@ -1,0 +1,45 @@
+// The container's cgroups, seen from the lifecycle commands (internal to
+// container/): planning them at create, joining the init, finding them again
+// from the state, and removing them at delete.
+#pragma once
+
+#include <sys/types.h>
+
+#include <memory>
+#include <vector>
+
+#include "rt/cgroups/manager.hpp"
+#include "rt/spec/config.hpp"
+#include "rt/state/store.hpp"
+
+namespace rt::container {
+
+// The manager of a new container's cgroups, with the config checked against
+// the host's cgroups (no side effect yet). Errors name the config field.
+std::unique_ptr<cgroups::Manager> plan_cgroups(const spec::Spec& spec, const std::string& id);
+
+// The parent's step before `proceed`: makes the cgroups, writes the limits
+// and the device rules, moves the init in, and records where they are in
+// `state`. The init runs nothing of the container before this.
+void join_cgroups(cgroups::Manager& manager, const spec::Spec& spec, pid_t init, state::ContainerState& state);
+
+// Undoes join_cgroups after a failed create (the init is dead by then);
+// nothing when it did not get as far as making the cgroups.
+void abandon_cgroups(cgroups::Manager& manager, const state::ContainerState& state);
+
+// The manager of an existing container; nullptr when it has no cgroups (a
+// state written before rt managed cgroups).
+std::unique_ptr<cgroups::Manager> cgroups_of(const state::ContainerState& state);
+// Same, but an error "container ID has no cgroups" instead of nullptr.
+std::unique_ptr<cgroups::Manager> require_cgroups(const state::ContainerState& state);
+
+// True when the container's cgroup is frozen (rt pause).
+bool is_frozen(const state::ContainerState& state);
+
+// Removes the container's cgroups; their processes must be dead.
+void remove_cgroups(const state::ContainerState& state);
+
+// The device rules the container was created with (for update).
+std::vector<cgroups::DeviceRule> device_rules_of(const spec::Spec& spec);
+
+}  // namespace rt::container
