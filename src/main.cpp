@@ -34,6 +34,8 @@ int main(int argc, char** argv) {
     rt::cli::add_run(app, ctx);
     rt::cli::add_list(app, ctx);
     rt::cli::add_spec(app, ctx);
+    rt::cli::add_exec(app, ctx);
+    rt::cli::add_features(app, ctx);
 
     try {
         app.parse(argc, argv);

@@ -39,6 +39,8 @@ void add_delete(CLI::App& app, Context& ctx);
 void add_run(CLI::App& app, Context& ctx);
 void add_list(CLI::App& app, Context& ctx);
 void add_spec(CLI::App& app, Context& ctx);
+void add_exec(CLI::App& app, Context& ctx);
+void add_features(CLI::App& app, Context& ctx);
 
 // Refuses global flags this build cannot honour, with a clear error.
 void check_globals(const Globals& globals);

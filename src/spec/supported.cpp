@@ -36,8 +36,6 @@ bool has_mount_gid_mappings(const Spec& s) {
 
 // clang-format off
 constexpr Unsupported kUnsupported[] = {
-    {".process.terminal",        [](const Spec& s) { return s.process && s.process->terminal; }},
-    {".process.consoleSize",     [](const Spec& s) { return s.process && s.process->console_size.has_value(); }},
     {".process.capabilities",    [](const Spec& s) { return s.process && s.process->capabilities.has_value(); }},
     {".process.rlimits",         [](const Spec& s) { return s.process && !s.process->rlimits.empty(); }},
     {".process.noNewPrivileges", [](const Spec& s) { return s.process && s.process->no_new_privileges; }},

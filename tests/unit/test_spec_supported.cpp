@@ -42,8 +42,6 @@ TEST_P(SpecSupportedRefuses, NamesTheField) {
 
 // clang-format off
 const Refused kRefused[] = {
-    {R"({"process": {"terminal": true}})", ".process.terminal"},
-    {R"({"process": {"consoleSize": {"height": 1, "width": 1}}})", ".process.consoleSize"},
     {R"({"process": {"capabilities": {}}})", ".process.capabilities"},
     {R"({"process": {"rlimits": [{"type": "RLIMIT_NOFILE", "soft": 1, "hard": 1}]}})", ".process.rlimits"},
     {R"({"process": {"noNewPrivileges": true}})", ".process.noNewPrivileges"},
@@ -94,7 +92,8 @@ TEST(SpecSupported, DefaultValuesAreNotRefused) {
 TEST(SpecSupported, ImplementedFieldsAreNotRefused) {
     EXPECT_EQ(supported_error(R"({"hostname": "h", "domainname": "d", "root": {"readonly": true},
         "annotations": {"a": "b"}, "mounts": [{"destination": "/tmp", "type": "tmpfs", "source": "tmpfs"}],
-        "process": {"user": {"uid": 1, "gid": 2, "additionalGids": [3], "umask": 18}, "env": ["A=1"], "cwd": "/x"},
+        "process": {"user": {"uid": 1, "gid": 2, "additionalGids": [3], "umask": 18}, "env": ["A=1"], "cwd": "/x",
+                    "terminal": true, "consoleSize": {"height": 24, "width": 80}},
         "linux": {"cgroupsPath": "/a/b", "rootfsPropagation": "slave",
                   "namespaces": [{"type": "mount"}, {"type": "pid"}, {"type": "network", "path": "/run/netns/x"},
                                  {"type": "uts"}, {"type": "ipc"}, {"type": "cgroup"}]}})"),
