@@ -24,6 +24,7 @@
 #include "rt/util/file.hpp"
 #include "rt/util/log.hpp"
 #include "rt/util/process.hpp"
+#include "rt/util/time.hpp"
 
 namespace rt::container {
 namespace {
@@ -193,7 +194,7 @@ Created create_container(const state::Store& store, const CreateOptions& options
         state.bundle = plan.bundle;
         state.rootfs = plan.rootfs;
         state.pid = init.pid;
-        state.created = log::rfc3339_now();
+        state.created = rfc3339_nano_now();
         state.annotations = plan.spec.annotations;
         auto stat = read_proc_stat(init.pid);
         if (!stat) throw Error("container init vanished");

@@ -8,22 +8,8 @@
 namespace rt::container {
 
 namespace {
-
 constexpr const char* oci_version = "1.3.0";
-
-// Go's RFC3339Nano, as runc prints `created`: the fraction of a second
-// without its trailing zeros (and without the dot when it is zero).
-std::string rfc3339_nano(std::string time) {
-    auto dot = time.find('.');
-    if (dot == std::string::npos) return time;
-    auto end = time.find_first_not_of("0123456789", dot + 1);
-    if (end == std::string::npos) end = time.size();
-    auto last = time.find_last_not_of('0', end - 1);
-    size_t keep = last == dot ? dot : last + 1;
-    return time.erase(keep, end - keep);
 }
-
-}  // namespace
 
 std::string oci_state_json(const state::ContainerState& state, Status status, bool pretty) {
     // nlohmann's ordered_json keeps runc's field order, which people read.
@@ -35,7 +21,7 @@ std::string oci_state_json(const state::ContainerState& state, Status status, bo
     j["status"] = to_string(status);
     j["bundle"] = state.bundle;
     j["rootfs"] = state.rootfs;
-    j["created"] = rfc3339_nano(state.created);
+    j["created"] = state.created;  // RFC3339Nano, as runc (create wrote it so)
     // runc's order: annotations (only when there are some) before owner.
     if (!state.annotations.empty()) j["annotations"] = state.annotations;
     j["owner"] = state.owner;

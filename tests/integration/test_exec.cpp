@@ -83,6 +83,16 @@ TEST_F(Exec, TakesCwdEnvAndUserFromTheCommandLine) {
     EXPECT_EQ(r.status, 0) << r.err;
     EXPECT_EQ(r.out, "uid=1000 gid=1001 euid=1000 egid=1001 groups=5,2000\n");
 
+    // Its stdio belongs to it (as runc makes it), so it can reopen it.
+    r = rt({"exec", "-u", "1000", id, "/bin/rt-testhelper", "open", "/proc/self/fd/1", "w"});
+    EXPECT_EQ(r.out, "ok\n") << r.err;
+
+    // Its own session, as runc's processes have.
+    r = rt({"exec", id, "sh", "-c", "echo $$; cut -d' ' -f6 /proc/$$/stat"});
+    auto lines = r.out.find('\n');
+    ASSERT_NE(lines, std::string::npos);
+    EXPECT_EQ(r.out.substr(0, lines + 1), r.out.substr(lines + 1)) << r.out;
+
     // A uid alone keeps the config's gid.
     r = rt({"exec", "--user", "1000", id, "/bin/rt-testhelper", "ids"});
     EXPECT_EQ(r.out, "uid=1000 gid=0 euid=1000 egid=0 groups=\n");

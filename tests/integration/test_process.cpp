@@ -131,6 +131,15 @@ TEST_F(Process, SocketActivationFdsComeFirstAndAreAnnounced) {
     EXPECT_EQ(r.out, "0\n1\n2\n[]\n");
 }
 
+TEST_F(Process, TheProcessLeadsItsOwnSession) {
+    // As runc's init: a new session, so that the caller's terminal signals
+    // reach rt (which forwards them), not the container behind its back.
+    Bundle bundle;
+    auto r = run(bundle, {"/bin/cut", "-d", " ", "-f", "6", "/proc/1/stat"});
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(r.out, "1\n");
+}
+
 TEST_F(Process, Domainname) {
     Bundle bundle;
     bundle.config["domainname"] = "example.test";

@@ -219,6 +219,9 @@ TEST_F(Terminal, ForegroundExecRelaysThePty) {
     EXPECT_EQ(r.out, "1\r\n");
     r = rt({"exec", id, "/bin/rt-testhelper", "isatty", "0"});
     EXPECT_EQ(r.out, "0\n");
+    // The terminal belongs to the process's user, who can reopen it.
+    r = rt({"exec", "-t", "-u", "1000", id, "/bin/rt-testhelper", "open", "/dev/tty", "rw"});
+    EXPECT_EQ(r.out, "ok\r\n") << r.err;
 }
 
 // `rt run -t` from a terminal the test holds (as a person at a shell): the
