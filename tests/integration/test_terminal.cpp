@@ -217,6 +217,12 @@ TEST_F(Terminal, ForegroundExecRelaysThePty) {
     auto r = rt({"exec", "-t", id, "/bin/sh", "-c", "/bin/rt-testhelper isatty 0; exit 4"});
     EXPECT_EQ(r.status, 4) << r.err;
     EXPECT_EQ(r.out, "1\r\n");
+    // All of it, up to what the process wrote just before it exited.
+    r = rt({"exec", "-t", id, "seq", "1", "50000"});
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 50000);
+    EXPECT_TRUE(r.out.ends_with("\r\n49999\r\n50000\r\n"));
+
     r = rt({"exec", id, "/bin/rt-testhelper", "isatty", "0"});
     EXPECT_EQ(r.out, "0\n");
     // The terminal belongs to the process's user, who can reopen it.
