@@ -169,6 +169,23 @@ TEST_F(Terminal, TerminalOptionsThatCannotWorkAreRefused) {
     EXPECT_EQ(r.err, "rt: cannot use console socket if rt will not detach or allocate tty\n");
     EXPECT_FALSE(path_exists(root_ + "/" + id));
 
+    // A terminal needs the container's devpts: said by the init, undone.
+    Bundle no_devpts;
+    terminal_config(no_devpts, {"/bin/sh"});
+    json mounts = json::array();
+    for (const auto& m : no_devpts.config["mounts"]) {
+        if (m["destination"] != "/dev/pts") mounts.push_back(m);
+    }
+    no_devpts.config["mounts"] = mounts;
+    no_devpts.write();
+    ConsoleListener no_devpts_listener(no_devpts.dir() + "/console.sock");
+    r = rt({"create", "--console-socket", no_devpts_listener.path(), "--bundle", no_devpts.dir(), id});
+    EXPECT_EQ(r.status, 1);
+    EXPECT_NE(r.err.find("terminal (is devpts mounted on /dev/pts?): open /dev/pts/ptmx"), std::string::npos)
+        << r.err;
+    EXPECT_FALSE(path_exists(root_ + "/" + id));
+    EXPECT_EQ(no_devpts_listener.receive().fds, 0);
+
     // A socket nobody listens on: said before anything is made.
     r = rt({"create", "--console-socket", bundle.dir() + "/nobody", "--bundle", bundle.dir(), id});
     EXPECT_EQ(r.status, 1);
