@@ -1,5 +1,7 @@
-// The parent's half of starting an init: clone3 with the namespaces that must
-// exist at clone time, a pidfd, and a sync channel.
+// The parent's half of starting a child of rt, the container's init or an
+// exec'd process: clone3 with the namespaces that must exist at clone time
+// (or, for exec, inside the container's pid namespace), a pidfd, and a sync
+// channel.
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
