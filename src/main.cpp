@@ -39,6 +39,8 @@ int main(int argc, char** argv) {
     rt::cli::add_resume(app, ctx);
     rt::cli::add_ps(app, ctx);
     rt::cli::add_events(app, ctx);
+    rt::cli::add_exec(app, ctx);
+    rt::cli::add_features(app, ctx);
 
     try {
         app.parse(argc, argv);

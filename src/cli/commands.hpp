@@ -44,6 +44,8 @@ void add_pause(CLI::App& app, Context& ctx);
 void add_resume(CLI::App& app, Context& ctx);
 void add_ps(CLI::App& app, Context& ctx);
 void add_events(CLI::App& app, Context& ctx);
+void add_exec(CLI::App& app, Context& ctx);
+void add_features(CLI::App& app, Context& ctx);
 
 // Refuses global flags this build cannot honour, with a clear error.
 void check_globals(const Globals& globals);

@@ -54,7 +54,8 @@ void add_state(CLI::App& app, Context& ctx) {
     sub->add_option("id", *id, "container ID")->required();
     sub->callback([&ctx, id] {
         ctx.action = [&ctx, id] {
-            std::cout << container::state_json(ctx.store(), *id) << std::endl;
+            // No newline after the object: runc prints none.
+            std::cout << container::state_json(ctx.store(), *id) << std::flush;
             return 0;
         };
     });
@@ -102,6 +103,8 @@ void add_run(CLI::App& app, Context& ctx) {
     add_create_options(sub, options->create);
     sub->add_flag("-d,--detach", options->detach, "return once the container has started");
     sub->add_flag("--keep", options->keep, "do not delete the container after it exits");
+    sub->add_flag("-t,--tty", options->create.terminal,
+                  "give the process a terminal, as if process.terminal were true");
     sub->add_option("id", options->create.id, "container ID, or a bundle directory")->required();
     sub->callback([&ctx, options] {
         ctx.action = [&ctx, options] {

@@ -14,6 +14,7 @@
 #include <filesystem>
 
 #include "container_cgroups.hpp"
+#include "console_socket.hpp"
 #include "internal.hpp"
 #include "rt/linux/host_support.hpp"
 #include "rt/linux/idmapped_mounts.hpp"
@@ -29,6 +30,7 @@
 #include "rt/util/file.hpp"
 #include "rt/util/log.hpp"
 #include "rt/util/process.hpp"
+#include "rt/util/time.hpp"
 
 namespace rt::container {
 namespace {
@@ -63,7 +65,24 @@ struct Plan {
     linux::NamespacePlan namespaces;
     linux::ProcessSecurity security;
     std::unique_ptr<cgroups::Manager> cgroups;
+    int passed_fds = 0;        // LISTEN_FDS + --preserve-fds: fds 3 .. 3+N-1
+    unique_fd console_socket;  // connected; gets the pty master
 };
+
+// Socket activation, as runc does it (sd_listen_fds(3)): the fds systemd
+// passed to rt (LISTEN_FDS of them from 3 on, meant for this pid) go to the
+// container's process, which is told so by LISTEN_FDS and LISTEN_PID=1.
+int listen_fds(spec::Process& process) {
+    const char* fds = ::getenv("LISTEN_FDS");
+    const char* pid = ::getenv("LISTEN_PID");
+    if (!fds || !pid || std::to_string(::getpid()) != pid) return 0;
+    char* end = nullptr;
+    long count = std::strtol(fds, &end, 10);
+    if (*end != '\0' || count <= 0 || count > 4096) return 0;
+    set_env(process.env, "LISTEN_FDS=" + std::to_string(count));
+    set_env(process.env, "LISTEN_PID=1");
+    return static_cast<int>(count);
+}
 
 Plan plan_create(const CreateOptions& options) {
     spec::check_container_id(options.id);
@@ -96,6 +115,12 @@ Plan plan_create(const CreateOptions& options) {
         throw e.with_context("config.json");
     }
     if (options.preserve_fds < 0) throw Error("--preserve-fds must not be negative");
+    spec::Process& process = *plan.spec.process;
+    if (options.terminal) process.terminal = true;
+    check_terminal_options(process.terminal, options.detach, options.console_socket);
+    plan.passed_fds = listen_fds(process) + options.preserve_fds;
+    check_passed_fds(plan.passed_fds);
+    if (!options.console_socket.empty()) plan.console_socket = connect_console_socket(options.console_socket);
     try {
         plan.cgroups = plan_cgroups(plan.spec, options.id);
     } catch (const Error& e) {
@@ -121,10 +146,21 @@ void abandon_init(linux::InitProcess& init) {
     init.pid = 0;
 }
 
+// The pty master of a terminal container: to the console socket when there
+// is one, else kept for `run` to relay.
+void hand_over_console(Plan& plan, unique_fd master, Created& created) {
+    if (plan.console_socket) {
+        send_console(plan.console_socket.get(), master.get());
+        plan.console_socket.reset();
+    } else {
+        created.console_master = std::move(master);
+    }
+}
+
 // The parent's side of the sync protocol (see rt/linux/sync_protocol.hpp).
 // `state` is filled in but not saved yet. `hooks_due` is set once the
 // lifecycle reached its hooks (a failure from there on runs poststop).
-void drive_init(const Plan& plan, linux::InitProcess& init, state::ContainerState& state,
+void drive_init(Plan& plan, linux::InitProcess& init, state::ContainerState& state, Created& created,
                 bool& hooks_due) {
     const spec::Linux& linux = *plan.spec.linux;
     join_cgroups(*plan.cgroups, plan.spec, init.pid, state);
@@ -138,6 +174,9 @@ void drive_init(const Plan& plan, linux::InitProcess& init, state::ContainerStat
     linux::run_hooks(plan.spec.hooks, linux::HookPhase::prestart, hook_state(state));
     linux::run_hooks(plan.spec.hooks, linux::HookPhase::create_runtime, hook_state(state));
     linux::send(init.channel, order, linux::Sync::hooks_done);
+    if (plan.spec.process->terminal) {
+        hand_over_console(plan, linux::expect(init.channel, order, linux::Sync::console).fd, created);
+    }
     linux::expect(init.channel, order, linux::Sync::ready);
 }
 
@@ -173,8 +212,7 @@ Created create_container(const state::Store& store, const CreateOptions& options
         config.rootfs = plan.rootfs;
         config.no_pivot = options.no_pivot;
         config.no_new_keyring = options.no_new_keyring;
-        config.preserve_fds = options.preserve_fds;
-        config.console_socket = options.console_socket;
+        config.preserve_fds = plan.passed_fds;
         config.exec_fifo = fifo_fd.get();
         config.security = &plan.security;
         std::vector<unique_fd> idmapped = linux::prepare_idmapped_mounts(plan.spec, plan.bundle);
@@ -186,14 +224,14 @@ Created create_container(const state::Store& store, const CreateOptions& options
         state.bundle = plan.bundle;
         state.rootfs = plan.rootfs;
         state.pid = init.pid;
-        state.created = log::rfc3339_now();
+        state.created = rfc3339_nano_now();
         state.annotations = plan.spec.annotations;
         auto stat = read_proc_stat(init.pid);
         if (!stat) throw Error("container init vanished");
         state.start_time = stat->start_time;
 
         try {
-            drive_init(plan, init, state, hooks_due);
+            drive_init(plan, init, state, created, hooks_due);
         } catch (const Error& e) {
             // Say how the init ended when it died without a word.
             std::string message = e.what();

@@ -18,6 +18,7 @@ struct Created {
     state::ContainerState state;
     spec::Spec spec;
     linux::InitProcess init;
+    unique_fd console_master;  // a terminal without a console socket: run relays it
 };
 
 // create without letting go: `run` goes on to start and wait.
@@ -42,7 +43,15 @@ void run_poststop_hooks(const spec::Spec& spec, const state::ContainerState& sta
 // False if the init is gone.
 bool signal_init(const state::ContainerState& state, int signal);
 
-// The spec's state JSON, as `rt state` prints it.
+// Sets NAME=VALUE in `env` (`entry` is "NAME=VALUE"): replaces the first
+// entry of that name, or appends.
+void set_env(std::vector<std::string>& env, const std::string& entry);
+
+// Each of fds 3 .. 3+count-1 must be open (and not one of rt's own), so that
+// nothing rt opened itself could slip into the container in their place.
+void check_passed_fds(int count);
+
+// The spec's state JSON, as `rt state` prints it and hooks read it.
 std::string oci_state_json(const state::ContainerState& state, Status status, bool pretty);
 
 // What hooks run by rt itself (runtime namespace) read: the pid as the host

@@ -21,9 +21,10 @@ std::string oci_state_json(const state::ContainerState& state, Status status, bo
     j["status"] = to_string(status);
     j["bundle"] = state.bundle;
     j["rootfs"] = state.rootfs;
-    j["created"] = state.created;
-    j["owner"] = state.owner;
+    j["created"] = state.created;  // RFC3339Nano, as runc (create wrote it so)
+    // runc's order: annotations (only when there are some) before owner.
     if (!state.annotations.empty()) j["annotations"] = state.annotations;
+    j["owner"] = state.owner;
     return pretty ? j.dump(2) : j.dump();
 }
 

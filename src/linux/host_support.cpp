@@ -3,7 +3,6 @@
 #include <net/if.h>
 #include <sys/stat.h>
 
-#include "rt/linux/mountinfo.hpp"
 #include "rt/spec/sysctl.hpp"
 #include "rt/util/error.hpp"
 
@@ -23,15 +22,6 @@ void check_mount_label(const spec::Linux& linux) {
         throw Error(".linux.mountLabel: SELinux is not enabled on this host (no /sys/fs/selinux)");
     }
     throw Error(".linux.mountLabel: SELinux mount labels are not supported by this build of rt");
-}
-
-void check_intel_rdt(const spec::Linux& linux) {
-    if (!linux.intel_rdt) return;
-    // config-linux.md: without a mounted resctrl this MUST be an error.
-    bool mounted = false;
-    for (const auto& m : read_mountinfo()) mounted = mounted || m.fs_type == "resctrl";
-    if (!mounted) throw Error(".linux.intelRdt: no resctrl filesystem mounted");
-    throw Error(".linux.intelRdt: Intel RDT is not supported by this build of rt");
 }
 
 void check_net_devices(const spec::Linux& linux) {
@@ -63,7 +53,6 @@ void check_net_sysctl(const spec::Linux& linux) {
 void check_host_support(const spec::Spec& spec) {
     if (!spec.linux) return;
     check_mount_label(*spec.linux);
-    check_intel_rdt(*spec.linux);
     check_net_devices(*spec.linux);
     check_net_sysctl(*spec.linux);
 }

@@ -17,28 +17,11 @@
 #include "rt/util/error.hpp"
 #include "rt/util/log.hpp"
 #include "rt/util/process.hpp"
+#include "console.hpp"
 #include "steps.hpp"
 
 namespace rt::linux {
 namespace {
-
-// The parent may have blocked signals (run forwards them through a
-// signalfd) or ignored some: the container's process starts clean.
-void reset_signals() {
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, nullptr);
-    for (int sig = 1; sig < NSIG; ++sig) {
-        if (sig == SIGKILL || sig == SIGSTOP) continue;
-        signal(sig, SIG_DFL);
-    }
-}
-
-// Until `ready`, the init must not outlive a parent that died halfway. (A
-// parent that died before this call is noticed as EOF on the channel.)
-void die_with_parent() {
-    if (::prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) throw_errno("prctl(PR_SET_PDEATHSIG)");
-}
 
 void join_session_keyring(const std::string& id) {
     // A fresh session keyring, so that containers share no keys (as runc).
@@ -103,6 +86,8 @@ unique_fd wait_for_start(InitContext& ctx) {
     prepare_rootfs(ctx);
     mount_all(ctx);
     create_devices(ctx);
+    const spec::Process& process = *ctx.spec.process;
+    if (process.terminal) create_console_mountpoint(ctx.root.get());
 
     send(channel, order, Sync::run_hooks);
     expect(channel, order, Sync::hooks_done);
@@ -115,10 +100,18 @@ unique_fd wait_for_start(InitContext& ctx) {
     apply_sysctl(ctx);
     protect_paths(ctx);
 
-    const spec::Process& process = *ctx.spec.process;
     const ProcessSecurity& security = *config.security;
     apply_process_settings(security, ctx.host_proc.get());
+    if (process.terminal) {
+        Pty pty = open_container_pty(ctx.root.get(), process.console_size);
+        mount_console(ctx.root.get(), pty.slave.get());
+        make_controlling_terminal(pty);
+        send(channel, order, Sync::console, {}, pty.master.get());
+    } else {
+        new_session();
+    }
     prepare_fds(config.preserve_fds);
+    give_stdio_to(process.user.uid);
     if (security.seccomp_before_user_switch()) seccomp.load("creating");
     drop_bounding_set(security.capabilities);
     set_user(process);
@@ -126,7 +119,7 @@ unique_fd wait_for_start(InitContext& ctx) {
     apply_capabilities(security.capabilities);
     ExecPlan plan = plan_exec(process);
 
-    if (::prctl(PR_SET_PDEATHSIG, 0) < 0) throw_errno("prctl(PR_SET_PDEATHSIG)");
+    keep_running_without_parent();
     send(channel, order, Sync::ready);
     channel.close();
 

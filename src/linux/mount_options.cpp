@@ -2,6 +2,7 @@
 
 #include <sys/mount.h>
 
+#include <algorithm>
 #include <string_view>
 
 namespace rt::linux {
@@ -145,6 +146,16 @@ MountOptions parse_mount_options(const std::vector<std::string>& options) {
         }
     }
     return result;
+}
+
+std::vector<std::string> recognized_mount_options() {
+    std::vector<std::string> names = {"bind", "rbind"};
+    for (const auto& o : flag_options) names.emplace_back(o.name);
+    for (const auto& o : propagation_options) names.emplace_back(o.name);
+    for (const auto& o : recursive_options) names.emplace_back(o.name);
+    for (const auto& o : recursive_atime_options) names.emplace_back(o.name);
+    std::sort(names.begin(), names.end());
+    return names;
 }
 
 unsigned long remount_flags(unsigned long flags) {

@@ -1,5 +1,7 @@
-// The parent's half of starting an init: clone3 with the namespaces that must
-// exist at clone time, a pidfd, and a sync channel.
+// The parent's half of starting a child of rt, the container's init or an
+// exec'd process: clone3 with the namespaces that must exist at clone time
+// (or, for exec, inside the container's pid namespace), a pidfd, and a sync
+// channel.
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
@@ -10,10 +12,12 @@
 #include <cstdint>
 #include <vector>
 
+#include "rt/linux/exec.hpp"
 #include "rt/linux/init.hpp"
 #include "rt/util/error.hpp"
 #include "rt/util/file.hpp"
 #include "rt/util/process.hpp"
+#include "exec_main.hpp"
 #include "init_main.hpp"
 
 namespace rt::linux {
@@ -183,6 +187,33 @@ InitProcess spawn_init(const InitConfig& config, NamespacePlan& namespaces) {
     init.pidfd.reset(pidfd);
     init.channel = std::move(parent_end);
     return init;
+}
+
+ExecProcess spawn_exec(const ExecConfig& config, NamespacePlan& namespaces) {
+    auto [parent_end, child_end] = Channel::make_pair();
+
+    int pidfd = -1;
+    CloneArgs args{};
+    args.flags = CLONE_PIDFD;  // every namespace is joined, none is new
+    args.pidfd = reinterpret_cast<uintptr_t>(&pidfd);
+    args.exit_signal = SIGCHLD;
+
+    pid_t pid;
+    {
+        // The pid namespace of the container: the child is born in it.
+        ChildrenNamespaces for_children(namespaces);
+        pid = static_cast<pid_t>(::syscall(SYS_clone3, &args, sizeof args));
+        if (pid == 0) {
+            parent_end.close();
+            exec_main(config, namespaces, child_end);  // never returns
+        }
+    }
+    if (pid < 0) throw_errno("clone the exec process");
+    ExecProcess child;
+    child.pid = pid;
+    child.pidfd.reset(pidfd);
+    child.channel = std::move(parent_end);
+    return child;
 }
 
 }  // namespace rt::linux

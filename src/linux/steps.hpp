@@ -24,6 +24,14 @@ struct InitContext {
     bool new_user_ns = false;
 };
 
+// child_start.cpp: what every child of rt does first (the init, an exec'd
+// process): signals back to their defaults, unblocked (the parent may have
+// blocked some for a signalfd); and death with the parent until the child
+// stands on its own (keep_running_without_parent).
+void reset_signals();
+void die_with_parent();
+void keep_running_without_parent();
+
 // rootfs.cpp: propagation of "/", the rootfs bind-mounted on itself.
 void prepare_rootfs(InitContext& ctx);
 // mounts.cpp: config.mounts in order.
@@ -59,6 +67,8 @@ struct ExecPlan {
 // connected while the host's paths are still reachable (before pivot_root).
 SeccompSession prepare_seccomp(InitContext& ctx);
 void set_user(const spec::Process& process);
+// stdio.cpp: fds 0-2 owned by the process's user (before set_user).
+void give_stdio_to(uid_t uid);
 void enter_cwd(const spec::Process& process);  // chdir, as the user
 ExecPlan plan_exec(const spec::Process& process);
 // Marks every fd above the preserved ones close-on-exec and clears it on the

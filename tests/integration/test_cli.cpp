@@ -1,5 +1,7 @@
 // The command line around the lifecycle: logs, version, spec, global flags.
 #include <filesystem>
+#include <fstream>
+#include <regex>
 
 #include "fixture.hpp"
 
@@ -32,6 +34,54 @@ TEST_F(Cli, JsonLogCarriesTheFinalError) {
     rt({"--log=" + log, "--log-format=json", "kill", "no-such"});
     text = read_text(log);
     EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 2) << text;
+}
+
+TEST_F(Cli, StatePrintsWhatRuncPrints) {
+    // Field by field as runc 1.1.5 prints it: two-space indent, this order,
+    // annotations only when there are some (before owner), created in Go's
+    // RFC3339Nano (no trailing zeros in the fraction), no newline at the end.
+    Bundle bundle;
+    bundle.config["annotations"] = {{"b.key", "2"}, {"a.key", "1"}};
+    bundle.args({"/bin/rt-testhelper", "pause"});
+    std::string id = new_id();
+    ASSERT_EQ(rt({"create", "--bundle", bundle.dir(), id}).status, 0);
+    auto r = rt({"state", id});
+    ASSERT_EQ(r.status, 0) << r.err;
+    ASSERT_FALSE(r.out.empty());
+    EXPECT_EQ(r.out.back(), '}');
+    EXPECT_EQ(r.out.rfind("{\n  \"ociVersion\": ", 0), 0u) << r.out;
+    auto state = nlohmann::ordered_json::parse(r.out);
+    std::vector<std::string> keys;
+    for (const auto& [key, value] : state.items()) keys.push_back(key);
+    EXPECT_EQ(keys, (std::vector<std::string>{"ociVersion", "id", "pid", "status", "bundle", "rootfs",
+                                              "created", "annotations", "owner"}));
+    EXPECT_TRUE(state["pid"].is_number_integer());
+    EXPECT_EQ(state["owner"], "");
+    EXPECT_EQ(state["annotations"], (json{{"a.key", "1"}, {"b.key", "2"}}));
+    std::string created = state["created"];
+    EXPECT_TRUE(std::regex_match(created, std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d*[1-9])?Z)")))
+        << created;
+
+    Bundle plain;
+    std::string other = new_id();
+    ASSERT_EQ(rt({"create", "--bundle", plain.dir(), other}).status, 0);
+    state = nlohmann::ordered_json::parse(rt({"state", other}).out);
+    EXPECT_FALSE(state.contains("annotations"));
+}
+
+TEST_F(Cli, StartReadsNoStdinAndPrintsNothing) {
+    Bundle bundle;
+    bundle.args({"/bin/rt-testhelper", "pause"});
+    std::string id = new_id();
+    ASSERT_EQ(rt({"create", "--bundle", bundle.dir(), id}).status, 0);
+    std::string input = bundle.dir() + "/input";
+    std::ofstream(input) << "all of it\n";
+    // What start leaves of its stdin is read by cat after it.
+    auto r = run_program({"/bin/sh", "-c", "{ " + std::string(RT_BINARY) + " --root " + root_ + " start " + id +
+                                               "; cat; } < " + input});
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(r.out, "all of it\n");
+    EXPECT_EQ(r.err, "");
 }
 
 TEST_F(Cli, TextLog) {

@@ -106,6 +106,40 @@ TEST_F(Process, PreserveFds) {
     EXPECT_EQ(r.out, "0\n1\n2\n3\npreserved\n");
 }
 
+TEST_F(Process, SocketActivationFdsComeFirstAndAreAnnounced) {
+    // systemd's LISTEN_FDS for rt's own pid: those fds (from 3) go to the
+    // container, before the --preserve-fds ones, with LISTEN_FDS and
+    // LISTEN_PID=1 (the process's pid in there) in its environment.
+    Bundle bundle;
+    bundle.args({"/bin/sh", "-c", "/bin/rt-testhelper fds; echo $LISTEN_FDS $LISTEN_PID; cat <&4; cat <&5"});
+    std::string socket_file = bundle.dir() + "/socket", extra = bundle.dir() + "/extra";
+    run_program({"/bin/sh", "-c", "echo second-listen-fd > " + socket_file + "; echo preserved > " + extra});
+    std::string rt_cmd = std::string(RT_BINARY) + " --root " + root_ + " run --bundle " + bundle.dir() + " ";
+    auto r = run_program({"/bin/sh", "-c", "exec 3</etc/hostname 4<" + socket_file + " 5<" + extra +
+                                               " 6</etc/hostname; LISTEN_FDS=2 LISTEN_PID=$$ exec " + rt_cmd +
+                                               "--preserve-fds 1 " + new_id()});
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(r.out, "0\n1\n2\n3\n4\n5\n2 1\nsecond-listen-fd\npreserved\n");
+
+    // LISTEN_FDS meant for another process: nothing passed, nothing said.
+    Bundle other;
+    other.args({"/bin/sh", "-c", "/bin/rt-testhelper fds; echo \"[$LISTEN_FDS]\""});
+    r = run_program({"/bin/sh", "-c", "exec 3</etc/hostname; LISTEN_FDS=1 LISTEN_PID=1 exec " +
+                                          std::string(RT_BINARY) + " --root " + root_ + " run --bundle " +
+                                          other.dir() + " " + new_id()});
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(r.out, "0\n1\n2\n[]\n");
+}
+
+TEST_F(Process, TheProcessLeadsItsOwnSession) {
+    // As runc's init: a new session, so that the caller's terminal signals
+    // reach rt (which forwards them), not the container behind its back.
+    Bundle bundle;
+    auto r = run(bundle, {"/bin/cut", "-d", " ", "-f", "6", "/proc/1/stat"});
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(r.out, "1\n");
+}
+
 TEST_F(Process, Domainname) {
     Bundle bundle;
     bundle.config["domainname"] = "example.test";

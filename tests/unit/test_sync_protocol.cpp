@@ -70,3 +70,68 @@ TEST(SyncChannel, UnexpectedTypeAndEofAreErrors) {
         EXPECT_STREQ(e.what(), "container init exited before sending run_hooks");
     }
 }
+
+TEST(SyncOrder, ATerminalsConsoleComesBetweenHooksDoneAndReady) {
+    SyncOrder order;
+    for (Sync s : {Sync::proceed, Sync::run_hooks, Sync::hooks_done, Sync::console, Sync::ready}) {
+        EXPECT_NO_THROW(order.advance(s)) << rt::linux::to_string(s);
+    }
+    EXPECT_TRUE(order.finished());
+
+    SyncOrder early;
+    early.advance(Sync::proceed);
+    EXPECT_THROW(early.advance(Sync::console), rt::Error);
+
+    SyncOrder twice;
+    for (Sync s : {Sync::proceed, Sync::run_hooks, Sync::hooks_done, Sync::console}) twice.advance(s);
+    EXPECT_THROW(twice.advance(Sync::console), rt::Error);
+}
+
+TEST(SyncOrder, ExecFlowIsProceedThenAnOptionalConsole) {
+    using rt::linux::Flow;
+    SyncOrder order(Flow::exec);
+    EXPECT_FALSE(order.finished());
+    EXPECT_THROW(SyncOrder(Flow::exec).advance(Sync::console), rt::Error);
+    order.advance(Sync::proceed);
+    EXPECT_TRUE(order.finished());  // EOF now means the process was exec'd
+    order.advance(Sync::console);
+    EXPECT_TRUE(order.finished());
+    for (Sync s : {Sync::console, Sync::run_hooks, Sync::ready, Sync::proceed}) {
+        SyncOrder copy = order;
+        EXPECT_THROW(copy.advance(s), rt::Error) << rt::linux::to_string(s);
+    }
+}
+
+TEST(SyncChannel, ReceiveTellsExecdFromDiedEarly) {
+    using rt::linux::Flow;
+    {
+        // EOF after proceed: the child's execve closed the channel.
+        auto [parent, child] = rt::Channel::make_pair();
+        SyncOrder parent_order(Flow::exec);
+        rt::linux::send(parent, parent_order, Sync::proceed);
+        SyncOrder child_order(Flow::exec);
+        rt::linux::expect(child, child_order, Sync::proceed);
+        child.close();
+        EXPECT_FALSE(rt::linux::receive(parent, parent_order).has_value());
+    }
+    {
+        // EOF before the conversation finished: an error.
+        auto [parent, child] = rt::Channel::make_pair();
+        SyncOrder order;
+        order.advance(Sync::proceed);
+        child.close();
+        EXPECT_THROW(rt::linux::receive(parent, order), rt::Error);
+    }
+    {
+        // A console message must carry its fd.
+        auto [parent, child] = rt::Channel::make_pair();
+        SyncOrder order(Flow::exec);
+        order.advance(Sync::proceed);
+        child.send(static_cast<uint32_t>(Sync::console));
+        EXPECT_THROW(rt::linux::receive(parent, order), rt::Error);
+        child.send(static_cast<uint32_t>(Sync::console), "", 0);
+        auto message = rt::linux::receive(parent, order);
+        ASSERT_TRUE(message.has_value());
+        EXPECT_TRUE(static_cast<bool>(message->fd));
+    }
+}

@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <cstdint>
 #include <iosfwd>
 #include <string>
 #include <vector>
@@ -26,6 +27,8 @@ struct CreateOptions {
     bool no_pivot = false;
     bool no_new_keyring = false;
     int preserve_fds = 0;
+    bool terminal = false;  // `run -t`: as if process.terminal were true
+    bool detach = true;     // false for a foreground `run`: a terminal is relayed
 };
 
 struct RunOptions {
@@ -47,6 +50,33 @@ int run(const state::Store& store, const RunOptions& options);
 void kill(const state::Store& store, const std::string& id, int signal, bool all);
 // delete (a keyword in C++).
 void destroy(const state::Store& store, const std::string& id, bool force);
+
+// exec: a new process in a running (or created) container.
+struct ExecOptions {
+    std::string id;
+    std::string process_file;  // --process: a Process JSON; then no command
+    std::vector<std::string> args;  // the command
+    bool tty = false;
+    bool detach = false;
+    std::string pid_file;
+    std::string console_socket;
+    std::string cwd;                  // "" keeps the config's
+    std::vector<std::string> env;     // NAME=VALUE, over the config's
+    std::string user;                 // "UID[:GID]", "" keeps the config's
+    std::vector<uint32_t> additional_gids;  // non-empty replaces the config's
+    std::vector<std::string> caps;    // added to the config's sets
+    bool no_new_privs = false;
+    int preserve_fds = 0;
+    std::string apparmor;             // "" keeps the config's
+};
+
+// Returns the exit code rt should exit with: the process's status (128+N for
+// signal N) in the foreground, 0 once it started with --detach.
+int exec(const state::Store& store, const ExecOptions& options);
+
+// The Features structure of features.md, as `rt features` prints it: what
+// this build implements.
+std::string features_json();
 
 // The live status of a container, derived from its init process.
 Status status_of(const state::Store& store, const state::ContainerState& state);

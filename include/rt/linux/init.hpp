@@ -26,7 +26,6 @@ struct InitConfig {
     bool no_pivot = false;
     bool no_new_keyring = false;
     int preserve_fds = 0;         // fds 3 .. 3+N-1 reach the process
-    std::string console_socket;   // terminal: where the pty master goes
     int exec_fifo = -1;           // O_PATH fd of <root>/<id>/exec.fifo
     const ProcessSecurity* security = nullptr;  // planned by the parent (rt/linux/process_security.hpp)
     // Per config mount, the fd of the idmapped tree the parent made for it

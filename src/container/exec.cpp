@@ -1,0 +1,231 @@
+// rt exec: a new process in a running container. Everything is checked
+// before the child exists; the child joins the init's namespaces (opened
+// while a pidfd shows the init is the one state.json recorded), the parent
+// puts it in the container's cgroups, and either waits for it in the
+// foreground or writes the pid file and returns.
+#include <signal.h>
+
+#include <algorithm>
+#include <charconv>
+#include <filesystem>
+#include <optional>
+#include <set>
+
+#include "console_socket.hpp"
+#include "foreground.hpp"
+#include "internal.hpp"
+#include "rt/linux/exec.hpp"
+#include "rt/linux/sync_protocol.hpp"
+#include "rt/spec/parse.hpp"
+#include "rt/spec/validate.hpp"
+#include "rt/util/error.hpp"
+#include "rt/util/file.hpp"
+#include "rt/util/process.hpp"
+
+namespace rt::container {
+namespace {
+
+uint32_t parse_id(const std::string& text, const std::string& what) {
+    uint32_t value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
+        throw Error(what + ": \"" + text + "\" is not a number");
+    }
+    return value;
+}
+
+// The flags that describe a process say nothing more next to --process:
+// refused rather than silently ignored.
+void check_no_process_flags(const ExecOptions& o) {
+    std::vector<std::string> given;
+    if (!o.args.empty()) given.push_back("a command");
+    if (o.tty) given.push_back("--tty");
+    if (!o.cwd.empty()) given.push_back("--cwd");
+    if (!o.env.empty()) given.push_back("--env");
+    if (!o.user.empty()) given.push_back("--user");
+    if (!o.additional_gids.empty()) given.push_back("--additional-gids");
+    if (!o.caps.empty()) given.push_back("--cap");
+    if (o.no_new_privs) given.push_back("--no-new-privs");
+    if (!o.apparmor.empty()) given.push_back("--apparmor");
+    if (!given.empty()) {
+        throw Error("--process describes the whole process: " + given.front() +
+                    " cannot be given with it");
+    }
+}
+
+spec::Process process_from_file(const std::string& path) {
+    try {
+        spec::Process process = spec::parse_process(read_file(path));
+        spec::validate_process(process, "");
+        return process;
+    } catch (const Error& e) {
+        throw e.with_context("--process " + path);
+    }
+}
+
+// The container's process with the command line's changes, as runc makes it.
+spec::Process process_from_flags(const spec::Spec& config, const ExecOptions& o) {
+    if (o.args.empty()) throw Error("exec: no command given (name one, or use --process FILE)");
+    spec::Process process = *config.process;
+    process.args = o.args;
+    process.terminal = o.tty;
+    if (!o.cwd.empty()) process.cwd = o.cwd;
+    for (const auto& entry : o.env) {
+        if (entry.find('=') == std::string::npos || entry.front() == '=') {
+            throw Error("--env \"" + entry + "\": expected NAME=VALUE");
+        }
+        set_env(process.env, entry);
+    }
+    if (!o.user.empty()) {
+        auto colon = o.user.find(':');
+        process.user.uid = parse_id(o.user.substr(0, colon), "--user");
+        if (colon != std::string::npos) process.user.gid = parse_id(o.user.substr(colon + 1), "--user");
+    }
+    if (!o.additional_gids.empty()) process.user.additional_gids = o.additional_gids;
+    if (!o.caps.empty()) {
+        // As runc since 1.1.2: never into the inheritable set, and so into
+        // the ambient one only if the config has it inheritable already.
+        if (!process.capabilities) process.capabilities.emplace();
+        spec::Capabilities& caps = *process.capabilities;
+        for (const auto& cap : o.caps) {
+            for (auto* set : {&caps.bounding, &caps.effective, &caps.permitted}) set->push_back(cap);
+            if (std::find(caps.inheritable.begin(), caps.inheritable.end(), cap) != caps.inheritable.end()) {
+                caps.ambient.push_back(cap);
+            }
+        }
+    }
+    if (o.no_new_privs) process.no_new_privileges = true;
+    if (!o.apparmor.empty()) process.apparmor_profile = o.apparmor;
+    spec::validate_process(process, ".process");
+    return process;
+}
+
+// The process's capabilities, rlimits, scheduler, LSM labels and the
+// container's seccomp filter (runc filters exec'd processes with it too),
+// planned before anything is done.
+linux::ProcessSecurity plan_security(const spec::Process& process, const spec::Spec& config, bool from_file) {
+    linux::SecurityPlanOptions options;
+    // In the container's user namespace the process gets what its bounding
+    // set holds, whatever rt holds outside it.
+    options.new_user_namespace = config.linux && config.linux->has_namespace(spec::NamespaceType::user);
+    options.process_path = from_file ? "" : ".process";
+    try {
+        return linux::plan_process_security(process, config.linux ? &*config.linux : nullptr, options);
+    } catch (const Error& e) {
+        throw e.with_context("exec");
+    }
+}
+
+void check_can_exec(Status status) {
+    switch (status) {
+    case Status::created:
+    case Status::running: return;
+    case Status::stopped: throw Error("cannot exec in a stopped container");
+    case Status::paused: throw Error("cannot exec in a paused container");
+    case Status::creating: throw Error("cannot exec in a container that is being created");
+    }
+}
+
+// The namespaces of the container's init, opened while a pidfd shows that
+// the init is still the process state.json recorded.
+linux::NamespacePlan open_init_namespaces(const state::ContainerState& state) {
+    unique_fd pidfd = open_pidfd(state.pid, state.start_time);
+    if (!pidfd) throw Error("cannot exec in a stopped container");
+    linux::NamespacePlan plan = linux::plan_joining(state.pid);
+    if (wait_pidfd_exit(pidfd.get(), 0)) throw Error("cannot exec in a stopped container");
+    return plan;
+}
+
+// The child into every cgroup of the container (cgroup v2: one path).
+void join_cgroups(const state::ContainerState& state, pid_t pid) {
+    std::set<std::string> done;
+    for (const auto& [controller, path] : state.cgroup_paths) {
+        if (!done.insert(path).second) continue;
+        try {
+            write_existing_file(path + "/cgroup.procs", std::to_string(pid));
+        } catch (const Error& e) {
+            throw e.with_context("join the container's cgroup" +
+                                 (controller.empty() ? std::string() : " (" + controller + ")"));
+        }
+    }
+}
+
+void write_pid_file(const std::string& path, pid_t pid) {
+    if (path.empty()) return;
+    write_file_atomic(std::filesystem::absolute(path).string(), std::to_string(pid), 0644);
+}
+
+struct Started {
+    linux::ExecProcess child;
+    unique_fd master;  // a terminal without a console socket: relayed
+};
+
+// The parent's side of the exec conversation: cgroups, proceed, the
+// console, then EOF once the child's execve succeeded.
+void drive_child(const state::ContainerState& state, const linux::ProcessSecurity& security, Started& started,
+                 unique_fd& console_socket) {
+    linux::ExecProcess& child = started.child;
+    // config.md: `initial` before the process joins the cgroup, `final` after
+    // (joining a cpuset resets the affinity).
+    const linux::CpuAffinity& affinity = security.exec_cpu_affinity;
+    if (affinity.initial) linux::apply_cpu_affinity(*affinity.initial, child.pid, "initial");
+    join_cgroups(state, child.pid);
+    if (affinity.final) linux::apply_cpu_affinity(*affinity.final, child.pid, "final");
+    linux::SyncOrder order(linux::Flow::exec);
+    linux::send(child.channel, order, linux::Sync::proceed);
+    while (auto message = linux::receive(child.channel, order)) {
+        // receive() lets only `console` (with its fd) through here.
+        if (console_socket) {
+            send_console(console_socket.get(), message->fd.get());
+            console_socket.reset();
+        } else {
+            started.master = std::move(message->fd);
+        }
+    }
+}
+
+}  // namespace
+
+int exec(const state::Store& store, const ExecOptions& options) {
+    if (options.preserve_fds < 0) throw Error("--preserve-fds must not be negative");
+    if (!options.process_file.empty()) check_no_process_flags(options);
+    check_passed_fds(options.preserve_fds);
+
+    state::ContainerLock lock = store.lock(options.id);
+    state::ContainerState state = store.load(options.id);
+    check_can_exec(status_of(store, state));
+    spec::Spec config = load_saved_spec(store, options.id);
+    spec::Process process = options.process_file.empty() ? process_from_flags(config, options)
+                                                         : process_from_file(options.process_file);
+    linux::ProcessSecurity security = plan_security(process, config, !options.process_file.empty());
+    check_terminal_options(process.terminal, options.detach, options.console_socket);
+
+    linux::NamespacePlan namespaces = open_init_namespaces(state);
+    unique_fd console_socket;
+    if (!options.console_socket.empty()) console_socket = connect_console_socket(options.console_socket);
+
+    std::optional<SignalGate> gate;
+    if (!options.detach) gate.emplace();  // before the clone: no signal slips between
+    linux::ExecConfig exec_config;
+    exec_config.process = &process;
+    exec_config.security = &security;
+    exec_config.preserve_fds = options.preserve_fds;
+    exec_config.seccomp_state.id = state.id;
+    exec_config.seccomp_state.bundle = state.bundle;
+    exec_config.seccomp_state.annotations = config.annotations;
+    Started started{linux::spawn_exec(exec_config, namespaces), {}};
+    linux::ExecProcess& child = started.child;
+    try {
+        drive_child(state, security, started, console_socket);
+        write_pid_file(options.pid_file, child.pid);
+    } catch (...) {
+        ::kill(child.pid, SIGKILL);
+        wait_child(child.pid);
+        throw;
+    }
+    lock = {};
+    if (options.detach) return 0;
+    return exit_code_of(wait_in_foreground(*gate, child.pid, child.pidfd.get(), started.master.get()));
+}
+
+}  // namespace rt::container

@@ -1,0 +1,37 @@
+// rt in the foreground of a process it started (`run`, `exec` without
+// --detach): the signals rt gets go to the process, a pty is relayed between
+// rt's own stdio and the process's terminal, and rt ends with the process.
+// One poll loop, no threads. (Internal to container/.)
+#pragma once
+
+#include <signal.h>
+#include <sys/types.h>
+
+#include "rt/util/fd.hpp"
+
+namespace rt::container {
+
+// Blocks the signals rt forwards (and SIGCHLD) for a signalfd; restores the
+// old mask when it goes away. Made before the child is cloned, so that no
+// signal slips between; the child unblocks everything for itself.
+class SignalGate {
+public:
+    SignalGate();
+    ~SignalGate();
+    SignalGate(const SignalGate&) = delete;
+    SignalGate& operator=(const SignalGate&) = delete;
+    int fd() const { return fd_.get(); }
+
+private:
+    sigset_t old_{};
+    unique_fd fd_;
+};
+
+// Waits until `pid` (a child of rt, with `pidfd`) exits and returns its wait
+// status. Meanwhile forwards every signal to it, except SIGWINCH when there
+// is a terminal: then it resizes the pty to rt's terminal. With `master`
+// (a pty master, -1 for none) it relays rt's stdin to the pty and the pty to
+// rt's stdout, in raw mode when stdin is a terminal (restored at the end).
+int wait_in_foreground(SignalGate& gate, pid_t pid, int pidfd, int master);
+
+}  // namespace rt::container

@@ -1,0 +1,170 @@
+// rt features: the Features structure of the runtime spec, holding only the
+// fields the spec defines (tests/data/features/fields.json, the project's
+// copy of features.md and features-linux.md), and saying of each feature
+// exactly what `rt create` does with a config that uses it.
+#include "fixture.hpp"
+
+namespace rt_test {
+namespace {
+
+class Features : public RtTest {
+protected:
+    json features() {
+        auto r = rt({"features"});
+        EXPECT_EQ(r.status, 0) << r.err;
+        return json::parse(r.out);
+    }
+
+    // Does create refuse this config as something rt does not implement?
+    bool create_says_unsupported(const json& patch) {
+        Bundle bundle;
+        bundle.config.merge_patch(patch);
+        bundle.write();
+        std::string id = new_id();
+        auto r = rt({"create", "--bundle", bundle.dir(), id});
+        if (r.status == 0) rt({"delete", "--force", id});
+        return r.err.find("not supported by this build of rt") != std::string::npos;
+    }
+};
+
+bool has_type(const json& value, const std::string& type) {
+    if (type == "string") return value.is_string();
+    if (type == "boolean") return value.is_boolean();
+    if (type == "object") return value.is_object();
+    if (type == "array of strings" || type == "object of strings") {
+        if (type == "array of strings" ? !value.is_array() : !value.is_object()) return false;
+        for (const auto& element : value) {
+            if (!element.is_string()) return false;
+        }
+        return true;
+    }
+    return false;
+}
+
+// Every field path in `value` ("linux.cgroup.v1"), objects walked down to
+// the fields the list names as leaves.
+void collect(const json& value, const std::string& prefix, const json& known,
+             std::vector<std::string>& paths) {
+    for (const auto& [key, child] : value.items()) {
+        std::string path = prefix.empty() ? key : prefix + "." + key;
+        paths.push_back(path);
+        if (child.is_object() && known.contains(path) && known[path] == "object") {
+            collect(child, path, known, paths);
+        }
+    }
+}
+
+TEST_F(Features, OnlyTheSpecsFieldsWithTheirTypes) {
+    json spec = json::parse(read_text(std::string(RT_SOURCE_DIR) + "/tests/data/features/fields.json"));
+    const json& known = spec["fields"];
+    json f = features();
+    for (const auto& required : spec["required"]) {
+        EXPECT_TRUE(f.contains(required.get<std::string>())) << required;
+    }
+    std::vector<std::string> paths;
+    collect(f, "", known, paths);
+    for (const auto& path : paths) {
+        ASSERT_TRUE(known.contains(path)) << "rt features has a field the spec does not define: " << path;
+        json value = f;
+        std::string rest = path;
+        for (size_t dot; (dot = rest.find('.')) != std::string::npos; rest = rest.substr(dot + 1)) {
+            value = value[rest.substr(0, dot)];
+        }
+        value = value[rest];
+        if (value.is_null()) continue;  // allowed for every optional field
+        EXPECT_TRUE(has_type(value, known[path])) << path << " should be " << known[path] << ": " << value;
+    }
+    EXPECT_EQ(f["ociVersionMin"], "1.0.0");
+    EXPECT_EQ(f["ociVersionMax"], "1.3.0");
+}
+
+TEST_F(Features, VersionsAreAcceptedByCreate) {
+    json f = features();
+    for (const char* field : {"ociVersionMin", "ociVersionMax"}) {
+        EXPECT_FALSE(create_says_unsupported({{"ociVersion", f[field]}}));
+        Bundle bundle;
+        bundle.config["ociVersion"] = f[field];
+        bundle.write();
+        auto r = rt({"run", "--bundle", bundle.dir(), new_id()});
+        EXPECT_EQ(r.status, 0) << field << ": " << r.err;
+    }
+}
+
+TEST_F(Features, NamespacesAreThoseCreateAccepts) {
+    json listed = features()["linux"]["namespaces"];
+    for (const char* type : {"cgroup", "ipc", "mount", "network", "pid", "time", "user", "uts"}) {
+        // mount (rt needs it) and uts (the test config sets a hostname).
+        json patch;
+        json& list = patch["linux"]["namespaces"] = json::array({{{"type", "mount"}}, {{"type", "uts"}}});
+        if (std::string(type) != "mount" && std::string(type) != "uts") list.push_back({{"type", type}});
+        if (std::string(type) == "user") {
+            json map = json::array({{{"containerID", 0}, {"hostID", 100000}, {"size", 65536}}});
+            patch["linux"]["uidMappings"] = map;
+            patch["linux"]["gidMappings"] = map;
+        }
+        bool is_listed = std::find(listed.begin(), listed.end(), type) != listed.end();
+        EXPECT_EQ(is_listed, !create_says_unsupported(patch)) << type;
+    }
+    for (const char* always : {"mount", "pid", "network", "ipc", "uts", "cgroup"}) {
+        EXPECT_NE(std::find(listed.begin(), listed.end(), always), listed.end()) << always;
+    }
+}
+
+TEST_F(Features, EachFeatureSaysWhatCreateDoes) {
+    json f = features();
+    auto enabled = [&](const json::json_pointer& where) {
+        const json& value = f.at(where);
+        return value.is_boolean() ? value.get<bool>() : !value.empty();
+    };
+    struct Case {
+        const char* feature;  // JSON pointer into `rt features`
+        const char* patch;    // a config that uses it
+    };
+    const Case cases[] = {
+        {"/hooks", R"({"hooks": {"poststop": [{"path": "/bin/true"}]}})"},
+        {"/linux/capabilities", R"({"process": {"capabilities": {"bounding": ["CAP_CHOWN"]}}})"},
+        {"/linux/cgroup/v2", R"({"linux": {"resources": {"pids": {"limit": 100}}}})"},
+        {"/linux/seccomp/enabled", R"({"linux": {"seccomp": {"defaultAction": "SCMP_ACT_ALLOW"}}})"},
+        {"/linux/apparmor/enabled", R"({"process": {"apparmorProfile": "unconfined"}})"},
+        {"/linux/selinux/enabled", R"({"process": {"selinuxLabel": "system_u:system_r:container_t:s0"}})"},
+        {"/linux/memoryPolicy/modes", R"({"linux": {"memoryPolicy": {"mode": "MPOL_DEFAULT"}}})"},
+        {"/linux/intelRdt/enabled", R"({"linux": {"intelRdt": {"closID": "rt"}}})"},
+        {"/linux/netDevices/enabled", R"({"linux": {"netDevices": {"rt-test-none": {}}}})"},
+        {"/linux/mountExtensions/idmap/enabled",
+         R"({"mounts": [{"destination": "/m", "source": "/tmp", "type": "bind", "options": ["bind"],
+             "uidMappings": [{"containerID": 0, "hostID": 0, "size": 1}],
+             "gidMappings": [{"containerID": 0, "hostID": 0, "size": 1}]}]})"},
+    };
+    for (const Case& c : cases) {
+        EXPECT_EQ(enabled(json::json_pointer(c.feature)), !create_says_unsupported(json::parse(c.patch)))
+            << c.feature;
+    }
+    // The capabilities, when there are any, are libcap's names of them all.
+    json caps = f["linux"]["capabilities"];
+    if (!caps.empty()) {
+        EXPECT_EQ(caps.front(), "CAP_CHOWN");
+        EXPECT_NE(std::find(caps.begin(), caps.end(), "CAP_SYS_ADMIN"), caps.end());
+    }
+}
+
+TEST_F(Features, MountOptionsCreateActsOn) {
+    json options = features()["mountOptions"];
+    for (const char* option : {"ro", "nosuid", "rbind", "rprivate", "rro", "nosymfollow", "strictatime"}) {
+        EXPECT_NE(std::find(options.begin(), options.end(), option), options.end()) << option;
+    }
+    // Filesystem data and options no mount step acts on are not claimed.
+    for (const char* option : {"mode=755", "size=1m", "tmpcopyup"}) {
+        EXPECT_EQ(std::find(options.begin(), options.end(), option), options.end()) << option;
+    }
+    // A recognized option does what it says: rro makes a bind read-only.
+    Bundle bundle;
+    bundle.config["mounts"].push_back(
+        {{"destination", "/mnt"}, {"type", "bind"}, {"source", bundle.dir()}, {"options", {"rbind", "rro"}}});
+    bundle.args({"/bin/rt-testhelper", "write", "/mnt/x", "data"});
+    auto r = rt({"run", "--bundle", bundle.dir(), new_id()});
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(r.out, "EROFS\n");
+}
+
+}  // namespace
+}  // namespace rt_test
