@@ -1,0 +1,248 @@
+#!/bin/sh
+# tests/vm/cgroup-v2-checks.sh: rt on a host with cgroup v2 only.
+#
+# Runs as root (PID 1's child) inside the VM of scripts/vm-test, under busybox
+# sh: rt and busybox on PATH, cgroup2 at /sys/fs/cgroup and no v1 hierarchy,
+# tmpfs on /run and /tmp, a busybox bundle at /bundle (rootfs with
+# /bin/rt-testhelper; this script writes its config.json). Prints TAP.
+#
+# To add a check: write a function that exits 0 when the check passes and
+# otherwise calls `fail WHY` (what it printed before is shown as # lines
+# too), then add a `t "what it shows" function` line under "The checks" at
+# the end. Each check runs in a subshell with $ID set to a container ID of
+# its own; `config` and `sh_args` write the bundle's config. Containers a
+# failed check leaves behind are force-deleted after it; a passed check must
+# have deleted its own (the last check looks).
+
+#
+# Outside the VM (to see a check fail on a v1 or hybrid host, say), as root:
+#   RT_BIN=build/rt RT_ROOT=/run/rt-vmcheck BUNDLE=DIR tests/vm/cgroup-v2-checks.sh
+# with DIR/rootfs made by scripts/mkrootfs --with-helper.
+
+RT_BIN=${RT_BIN:-/bin/rt}
+RT_ROOT=${RT_ROOT:-/run/rt}
+BUNDLE=${BUNDLE:-/bundle}
+TIMEOUT=60    # seconds any one rt command may take before it is killed
+SCRATCH=$(mktemp -d) || exit 1
+trap 'rm -rf -- "$SCRATCH"' EXIT
+
+# rt ARGS...: the rt under test.
+rt() { timeout "$TIMEOUT" "$RT_BIN" --root "$RT_ROOT" "$@"; }
+
+fail() { echo "$*"; exit 1; }
+
+# sh_args 'COMMAND': the JSON array ["/bin/sh", "-c", "COMMAND"].
+sh_args() {
+    printf '["/bin/sh", "-c", "%s"]' "$(printf '%s' "$1" | sed 's/[\\"]/\\&/g')"
+}
+
+# The namespaces and extra mounts of the next `config`; a check may change
+# them (they are its own: it runs in a subshell).
+NAMESPACES='{"type": "pid"}, {"type": "mount"}, {"type": "ipc"}, {"type": "uts"}, {"type": "network"}'
+CGROUP_NS='{"type": "cgroup"}'
+MOUNTS='{"destination": "/sys/fs/cgroup", "type": "cgroup", "source": "cgroup",
+         "options": ["nosuid", "noexec", "nodev", "relatime", "ro"]}'
+
+# config ARGS_JSON [LINUX_MEMBERS]: writes $BUNDLE/config.json running
+# ARGS_JSON (a JSON array: see sh_args) as root, with LINUX_MEMBERS (JSON
+# members such as '"resources": {"pids": {"limit": 10}}') added to .linux.
+config() {
+    cat > "$BUNDLE/config.json" <<EOF
+{
+  "ociVersion": "1.3.0",
+  "process": {
+    "terminal": false,
+    "user": {"uid": 0, "gid": 0},
+    "args": $1,
+    "env": ["PATH=/bin"],
+    "cwd": "/"
+  },
+  "root": {"path": "rootfs", "readonly": true},
+  "hostname": "vm-container",
+  "mounts": [
+    {"destination": "/proc", "type": "proc", "source": "proc"},
+    {"destination": "/dev", "type": "tmpfs", "source": "tmpfs",
+     "options": ["nosuid", "strictatime", "mode=755", "size=65536k"]},
+    {"destination": "/tmp", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid", "nodev"]},
+    {"destination": "/sys", "type": "sysfs", "source": "sysfs",
+     "options": ["nosuid", "noexec", "nodev", "ro"]}${MOUNTS:+,
+    $MOUNTS}
+  ],
+  "linux": {${2:+
+    $2,}
+    "namespaces": [$NAMESPACES]
+  }
+}
+EOF
+}
+
+# status_of ID / pid_of ID: from `rt state ID`.
+status_of() { rt state "$1" | sed -n 's/.*"status": *"\([a-z]*\)".*/\1/p'; }
+pid_of() { rt state "$1" | sed -n 's/.*"pid": *\([0-9]*\).*/\1/p'; }
+
+# wait_status ID STATUS: waits up to 10 s for the container to reach STATUS.
+wait_status() {
+    i=0
+    while [ "$(status_of "$1")" != "$2" ]; do
+        i=$((i + 1))
+        [ "$i" -le 100 ] || return 1
+        sleep 0.1
+    done
+}
+
+# alive PID: the process exists and is not a zombie (a container's init,
+# orphaned, waits for PID 1 to reap it).
+alive() {
+    state=$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/$1/status" 2>/dev/null)
+    [ -n "$state" ] && [ "$state" != Z ] && [ "$state" != X ]
+}
+
+# create_started ID: rt create + rt start of the bundle, stdio away from
+# our pipes (the container keeps them open).
+create_started() {
+    rt create --bundle "$BUNDLE" "$1" < /dev/null > /dev/null 2> $SCRATCH/create.err ||
+        fail "rt create $1: exit $?: $(cat $SCRATCH/create.err)"
+    rt start "$1" || fail "rt start $1: exit $?"
+}
+
+# A command for inside a container: prints "FSTYPE OPTIONS" of the mount at
+# /sys/fs/cgroup.
+CGROUP_MOUNT='awk '"'"'$5 == "/sys/fs/cgroup" { for (i = 7; $i != "-"; i++) ; print $(i + 1), $6 }'"'"' /proc/self/mountinfo'
+
+# --- the checks ---------------------------------------------------------------
+
+check_host_is_v2_only() {
+    grep -q ' /sys/fs/cgroup cgroup2 ' /proc/mounts || fail "no cgroup2 at /sys/fs/cgroup: $(cat /proc/mounts)"
+    ! grep -q ' cgroup ' /proc/mounts || fail "a v1 hierarchy is mounted: $(grep ' cgroup ' /proc/mounts)"
+    mkdir "$SCRATCH/v1"
+    if mount -t cgroup -o pids none "$SCRATCH/v1" 2>/dev/null; then
+        umount "$SCRATCH/v1"
+        fail "a v1 pids hierarchy could be mounted: cgroup_no_v1=all did not apply"
+    fi
+    [ -n "$(cat /sys/fs/cgroup/cgroup.controllers)" ] || fail "no controllers in /sys/fs/cgroup/cgroup.controllers"
+}
+
+check_run() {
+    config "$(sh_args 'echo hello from $(hostname)')"
+    out=$(rt run --bundle "$BUNDLE" "$ID" < /dev/null) || fail "rt run: exit $?: $out"
+    [ "$out" = "hello from vm-container" ] || fail "rt run printed: $out"
+}
+
+check_exit_status() {
+    config "$(sh_args 'exit 7')"
+    rt run --bundle "$BUNDLE" "$ID" < /dev/null
+    status=$?
+    [ "$status" -eq 7 ] || fail "rt run exited $status, not the container's 7"
+}
+
+check_pid1() {
+    config "$(sh_args 'echo $$')"
+    out=$(rt run --bundle "$BUNDLE" "$ID" < /dev/null) || fail "rt run: exit $?: $out"
+    [ "$out" = 1 ] || fail "the process has PID $out"
+}
+
+# The container's /sys/fs/cgroup: a read-only cgroup2, and only cgroup2.
+check_cgroup_mount() {
+    config "$(sh_args "$CGROUP_MOUNT; grep -c ' - cgroup ' /proc/self/mountinfo; cat /proc/self/cgroup")"
+    out=$(rt run --bundle "$BUNDLE" "$ID" < /dev/null) || fail "rt run: exit $?: $out"
+    echo "$out"
+    set -- $out
+    [ "$1" = cgroup2 ] || fail "/sys/fs/cgroup inside is $1, not cgroup2"
+    case ",$2," in *,ro,*) ;; *) fail "/sys/fs/cgroup inside is not read-only: $2" ;; esac
+    [ "$3" = 0 ] || fail "$3 v1 hierarchies are mounted inside"
+    case $4 in 0::/*) ;; *) fail "/proc/self/cgroup inside is not one v2 line: $4" ;; esac
+    [ $# -eq 4 ] || fail "/proc/self/cgroup inside has more than one line"
+}
+
+# With a cgroup namespace: a fresh cgroup2 mount rooted at the container's
+# cgroup, which the container sees as /.
+check_cgroup_mount_with_cgroupns() {
+    NAMESPACES="$NAMESPACES, $CGROUP_NS"
+    config "$(sh_args "$CGROUP_MOUNT; cat /proc/self/cgroup; cat /sys/fs/cgroup/cgroup.controllers")"
+    out=$(rt run --bundle "$BUNDLE" "$ID" < /dev/null) || fail "rt run: exit $?: $out"
+    echo "$out"
+    set -- $out
+    [ "$1" = cgroup2 ] || fail "/sys/fs/cgroup inside is $1, not cgroup2"
+    case ",$2," in *,ro,*) ;; *) fail "/sys/fs/cgroup inside is not read-only: $2" ;; esac
+    [ "$3" = 0::/ ] || fail "/proc/self/cgroup inside is $3, not 0::/"
+}
+
+check_lifecycle() {
+    config "$(sh_args 'exec sleep 1000')"
+    rt create --bundle "$BUNDLE" "$ID" < /dev/null > /dev/null 2> $SCRATCH/create.err ||
+        fail "rt create: exit $?: $(cat $SCRATCH/create.err)"
+    [ "$(status_of "$ID")" = created ] || fail "after create: $(rt state "$ID")"
+    pid=$(pid_of "$ID")
+    [ -n "$pid" ] && alive "$pid" || fail "no process for pid '$pid' after create"
+    rt start "$ID" || fail "rt start: exit $?"
+    [ "$(status_of "$ID")" = running ] || fail "after start: $(rt state "$ID")"
+    [ "$(cat "/proc/$pid/comm")" = sleep ] || fail "pid $pid runs $(cat "/proc/$pid/comm"), not sleep"
+    rt kill "$ID" KILL || fail "rt kill: exit $?"
+    wait_status "$ID" stopped || fail "not stopped 10 s after kill: $(rt state "$ID")"
+    rt delete "$ID" || fail "rt delete: exit $?"
+    ! rt state "$ID" > /dev/null 2>&1 || fail "rt state still knows $ID after delete"
+    [ ! -e "$RT_ROOT/$ID" ] || fail "$RT_ROOT/$ID is left after delete"
+    ! alive "$pid" || fail "pid $pid is left after delete"
+}
+
+check_delete_force() {
+    config "$(sh_args 'exec sleep 1000')"
+    create_started "$ID"
+    pid=$(pid_of "$ID")
+    rt delete --force "$ID" || fail "rt delete --force: exit $?"
+    [ ! -e "$RT_ROOT/$ID" ] || fail "$RT_ROOT/$ID is left after delete --force"
+    ! alive "$pid" || fail "pid $pid is left after delete --force"
+}
+
+check_nothing_left() {
+    left=$(ls -A "$RT_ROOT" 2>/dev/null)
+    [ -z "$left" ] || fail "left in $RT_ROOT: $left"
+    mounts=$(grep -e "$BUNDLE" -e "$RT_ROOT" /proc/self/mountinfo)
+    [ -z "$mounts" ] || fail "mounts left: $mounts"
+    # Every container here has a PID namespace of its own.
+    own=$(readlink /proc/self/ns/pid)
+    for p in /proc/[0-9]*; do
+        ns=$(readlink "$p/ns/pid" 2>/dev/null) || continue
+        [ "$ns" = "$own" ] || ! alive "${p#/proc/}" || fail "a container process is left: ${p#/proc/} ($(cat "$p/cmdline" | tr '\0' ' '))"
+    done
+}
+
+# --- the runner ---------------------------------------------------------------
+
+n=0 failures=0
+
+# cleanup_containers: force-deletes whatever a failed check left.
+cleanup_containers() {
+    for id in $(rt list -q 2>/dev/null); do
+        rt delete --force "$id" > /dev/null 2>&1 || echo "# cleanup: rt delete --force $id failed"
+    done
+}
+
+# t NAME FUNCTION: runs one check (output to a file: a container left
+# running must not hold a pipe of ours open).
+t() {
+    n=$((n + 1))
+    ID=vm-check-$n
+    if (ID=$ID; "$2") > $SCRATCH/check.out 2>&1 < /dev/null; then
+        echo "ok $n - $1"
+    else
+        failures=$((failures + 1))
+        echo "not ok $n - $1"
+        sed 's/^/#   /' $SCRATCH/check.out
+        cleanup_containers
+    fi
+}
+
+# --- The checks ----------------------------------------------------------------
+t "the VM mounts cgroup v2 only" check_host_is_v2_only
+t "rt run runs a container and relays its output" check_run
+t "rt run exits with the container's exit status" check_exit_status
+t "the container's process is PID 1 in its PID namespace" check_pid1
+t "a cgroup mount is a read-only cgroup2, the only cgroup hierarchy inside" check_cgroup_mount
+t "with a cgroup namespace, the cgroup2 mount is rooted at the container's cgroup" check_cgroup_mount_with_cgroupns
+t "rt create, state, start, kill, delete" check_lifecycle
+t "rt delete --force removes a running container" check_delete_force
+t "nothing is left: no state, mount or process" check_nothing_left
+
+echo "1..$n"
+[ "$failures" -eq 0 ]
