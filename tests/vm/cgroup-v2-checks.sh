@@ -80,12 +80,13 @@ EOF
 status_of() { rt state "$1" | sed -n 's/.*"status": *"\([a-z]*\)".*/\1/p'; }
 pid_of() { rt state "$1" | sed -n 's/.*"pid": *\([0-9]*\).*/\1/p'; }
 
-# wait_status ID STATUS: waits up to 10 s for the container to reach STATUS.
+# wait_status ID STATUS: waits up to 30 s (emulation on a busy machine is
+# slow) for the container to reach STATUS.
 wait_status() {
     i=0
     while [ "$(status_of "$1")" != "$2" ]; do
         i=$((i + 1))
-        [ "$i" -le 100 ] || return 1
+        [ "$i" -le 300 ] || return 1
         sleep 0.1
     done
 }
@@ -178,7 +179,7 @@ check_lifecycle() {
     [ "$(status_of "$ID")" = running ] || fail "after start: $(rt state "$ID")"
     [ "$(cat "/proc/$pid/comm")" = sleep ] || fail "pid $pid runs $(cat "/proc/$pid/comm"), not sleep"
     rt kill "$ID" KILL || fail "rt kill: exit $?"
-    wait_status "$ID" stopped || fail "not stopped 10 s after kill: $(rt state "$ID")"
+    wait_status "$ID" stopped || fail "not stopped 30 s after kill: $(rt state "$ID")"
     rt delete "$ID" || fail "rt delete: exit $?"
     ! rt state "$ID" > /dev/null 2>&1 || fail "rt state still knows $ID after delete"
     [ ! -e "$RT_ROOT/$ID" ] || fail "$RT_ROOT/$ID is left after delete"
