@@ -177,6 +177,8 @@ Created create_container(const state::Store& store, const CreateOptions& options
 
         store.save(state);
         write_pid_file(options.pid_file, init.pid);
+        log::debug("create " + options.id + ": init " + std::to_string(init.pid) + " ready, rootfs " +
+                   plan.rootfs);
     } catch (...) {
         abandon_init(init);
         try {

@@ -35,6 +35,7 @@ void destroy_stopped(const state::Store& store, const state::ContainerState& sta
     // their own) goes too.
     signal_all(state, SIGKILL);
     store.remove(state.id);
+    log::debug("delete " + state.id + ": removed");
 }
 
 void destroy(const state::Store& store, const std::string& id, bool force) {

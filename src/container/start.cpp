@@ -7,6 +7,7 @@
 
 #include "internal.hpp"
 #include "rt/util/error.hpp"
+#include "rt/util/log.hpp"
 #include "rt/util/process.hpp"
 
 namespace rt::container {
@@ -37,6 +38,7 @@ void start_container(const state::Store& store, const state::ContainerState& sta
         if (fds[1].revents & POLLIN) throw Error("container init exited before it was started");
     }
     if (::unlink(fifo_path.c_str()) < 0 && errno != ENOENT) throw_errno("remove " + fifo_path);
+    log::debug("start " + state.id + ": init " + std::to_string(state.pid) + " released");
 }
 
 void start(const state::Store& store, const std::string& id) {

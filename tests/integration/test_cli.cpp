@@ -110,3 +110,36 @@ TEST_F(Cli, ExampleBundleGreets) {
 
 }  // namespace
 }  // namespace rt_test
+
+namespace rt_test {
+namespace {
+
+TEST_F(Cli, DebugMessagesOnlyWithDebug) {
+    Bundle bundle;
+    std::string quiet = bundle.dir() + "/quiet.log", chatty = bundle.dir() + "/debug.log";
+    std::string a = new_id(), b = new_id();
+    ASSERT_EQ(rt({"--log", quiet, "create", "--bundle", bundle.dir(), a}).status, 0);
+    ASSERT_EQ(rt({"--debug", "--log", chatty, "create", "--bundle", bundle.dir(), b}).status, 0);
+    EXPECT_EQ(read_text(quiet), "");
+    EXPECT_NE(read_text(chatty).find("level=debug msg=\"create " + b + ": init "), std::string::npos)
+        << read_text(chatty);
+}
+
+TEST_F(Cli, ConcurrentDeletesOfOneContainerAllSucceed) {
+    Bundle bundle;
+    bundle.args({"/bin/rt-testhelper", "pause"});
+    std::string id = new_id();
+    ASSERT_EQ(rt({"run", "-d", "--bundle", bundle.dir(), id}).status, 0);
+    std::vector<std::unique_ptr<Background>> deletes;
+    for (int i = 0; i < 4; ++i) {
+        deletes.push_back(std::make_unique<Background>(rt_argv({"delete", "--force", id})));
+    }
+    for (auto& d : deletes) {
+        auto r = d->wait();
+        EXPECT_EQ(r.status, 0) << r.err;
+    }
+    EXPECT_FALSE(path_exists(root_ + "/" + id));
+}
+
+}  // namespace
+}  // namespace rt_test
