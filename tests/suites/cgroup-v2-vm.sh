@@ -5,7 +5,7 @@
 # and fetches Debian's kernel itself when they are missing (apt: root or sudo).
 # Never skipped: a VM that does not boot or does not finish is a failure.
 set -uo pipefail
-cd "${RT_SOURCE_DIR:-$(dirname -- "$(readlink -f -- "${BASH_SOURCE[0]}")")/../..}"
+cd "${RT_SOURCE_DIR:-$(dirname -- "$(readlink -f -- "${BASH_SOURCE[0]}")")/../..}" || exit 1
 
 out=$(mktemp)
 trap 'rm -f -- "$out"' EXIT

@@ -13,11 +13,13 @@
 # its own; `config` and `sh_args` write the bundle's config. Containers a
 # failed check leaves behind are force-deleted after it; a passed check must
 # have deleted its own (the last check looks).
-
 #
 # Outside the VM (to see a check fail on a v1 or hybrid host, say), as root:
 #   RT_BIN=build/rt RT_ROOT=/run/rt-vmcheck BUNDLE=DIR tests/vm/cgroup-v2-checks.sh
 # with DIR/rootfs made by scripts/mkrootfs --with-helper.
+
+# Commands for inside containers are written in single quotes on purpose.
+# shellcheck disable=SC2016
 
 RT_BIN=${RT_BIN:-/bin/rt}
 RT_ROOT=${RT_ROOT:-/run/rt}
@@ -101,8 +103,8 @@ alive() {
 # create_started ID: rt create + rt start of the bundle, stdio away from
 # our pipes (the container keeps them open).
 create_started() {
-    rt create --bundle "$BUNDLE" "$1" < /dev/null > /dev/null 2> $SCRATCH/create.err ||
-        fail "rt create $1: exit $?: $(cat $SCRATCH/create.err)"
+    rt create --bundle "$BUNDLE" "$1" < /dev/null > /dev/null 2> "$SCRATCH/create.err" ||
+        fail "rt create $1: exit $?: $(cat "$SCRATCH/create.err")"
     rt start "$1" || fail "rt start $1: exit $?"
 }
 
@@ -147,6 +149,7 @@ check_cgroup_mount() {
     config "$(sh_args "$CGROUP_MOUNT; grep -c ' - cgroup ' /proc/self/mountinfo; cat /proc/self/cgroup")"
     out=$(rt run --bundle "$BUNDLE" "$ID" < /dev/null) || fail "rt run: exit $?: $out"
     echo "$out"
+    # shellcheck disable=SC2086 # one word per field
     set -- $out
     [ "$1" = cgroup2 ] || fail "/sys/fs/cgroup inside is $1, not cgroup2"
     case ",$2," in *,ro,*) ;; *) fail "/sys/fs/cgroup inside is not read-only: $2" ;; esac
@@ -162,6 +165,7 @@ check_cgroup_mount_with_cgroupns() {
     config "$(sh_args "$CGROUP_MOUNT; cat /proc/self/cgroup; cat /sys/fs/cgroup/cgroup.controllers")"
     out=$(rt run --bundle "$BUNDLE" "$ID" < /dev/null) || fail "rt run: exit $?: $out"
     echo "$out"
+    # shellcheck disable=SC2086 # one word per field
     set -- $out
     [ "$1" = cgroup2 ] || fail "/sys/fs/cgroup inside is $1, not cgroup2"
     case ",$2," in *,ro,*) ;; *) fail "/sys/fs/cgroup inside is not read-only: $2" ;; esac
@@ -170,11 +174,11 @@ check_cgroup_mount_with_cgroupns() {
 
 check_lifecycle() {
     config "$(sh_args 'exec sleep 1000')"
-    rt create --bundle "$BUNDLE" "$ID" < /dev/null > /dev/null 2> $SCRATCH/create.err ||
-        fail "rt create: exit $?: $(cat $SCRATCH/create.err)"
+    rt create --bundle "$BUNDLE" "$ID" < /dev/null > /dev/null 2> "$SCRATCH/create.err" ||
+        fail "rt create: exit $?: $(cat "$SCRATCH/create.err")"
     [ "$(status_of "$ID")" = created ] || fail "after create: $(rt state "$ID")"
     pid=$(pid_of "$ID")
-    [ -n "$pid" ] && alive "$pid" || fail "no process for pid '$pid' after create"
+    if [ -z "$pid" ] || ! alive "$pid"; then fail "no process for pid '$pid' after create"; fi
     rt start "$ID" || fail "rt start: exit $?"
     [ "$(status_of "$ID")" = running ] || fail "after start: $(rt state "$ID")"
     [ "$(cat "/proc/$pid/comm")" = sleep ] || fail "pid $pid runs $(cat "/proc/$pid/comm"), not sleep"
@@ -204,7 +208,7 @@ check_nothing_left() {
     own=$(readlink /proc/self/ns/pid)
     for p in /proc/[0-9]*; do
         ns=$(readlink "$p/ns/pid" 2>/dev/null) || continue
-        [ "$ns" = "$own" ] || ! alive "${p#/proc/}" || fail "a container process is left: ${p#/proc/} ($(cat "$p/cmdline" | tr '\0' ' '))"
+        [ "$ns" = "$own" ] || ! alive "${p#/proc/}" || fail "a container process is left: ${p#/proc/} ($(tr '\0' ' ' < "$p/cmdline"))"
     done
 }
 
@@ -224,12 +228,12 @@ cleanup_containers() {
 t() {
     n=$((n + 1))
     ID=vm-check-$n
-    if (ID=$ID; "$2") > $SCRATCH/check.out 2>&1 < /dev/null; then
+    if ("$2") > "$SCRATCH/check.out" 2>&1 < /dev/null; then
         echo "ok $n - $1"
     else
         failures=$((failures + 1))
         echo "not ok $n - $1"
-        sed 's/^/#   /' $SCRATCH/check.out
+        sed 's/^/#   /' "$SCRATCH/check.out"
         cleanup_containers
     fi
 }
