@@ -73,6 +73,8 @@ cleanup() {
     rm -rf -- "$tmp"
 }
 trap cleanup EXIT
+trap "exit 143" TERM   # a timeout: clean up all the same
+trap "exit 130" INT
 
 # make_image DIR ARCHIVE: an OCI image archive holding DIR as its one layer,
 # named $image.
@@ -124,7 +126,9 @@ disabled_plugins = [
 [debug]
   level = "info"
 EOF
-containerd --config "$tmp/config.toml" > "$tmp/containerd.log" 2>&1 &
+# In a session of its own: a timeout or ^C signals our process group, and
+# containerd must outlive us long enough for the cleanup to use it.
+setsid containerd --config "$tmp/config.toml" > "$tmp/containerd.log" 2>&1 &
 containerd_pid=$!
 for _ in $(seq 100); do
     timeout 5 ctr --address "$sock" version &>/dev/null && break

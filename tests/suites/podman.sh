@@ -21,7 +21,7 @@ echo "1..$(grep -c "^scenario " "${BASH_SOURCE[0]}")"   # one TAP line per scena
 need_packages podman conmon
 resolve_runtime
 
-name=rt-test-$$-$RANDOM              # cgroup parent
+cgparent=rt-test-$$-$RANDOM          # cgroup parent of the containers
 tmp=$(mktemp -d /tmp/rt-podman.XXXXXX)
 runtime_default_root=/run/$runtime_name
 runtime_root_existed=0
@@ -59,7 +59,7 @@ unset CONTAINERS_REGISTRIES_CONF
 
 podman_=(podman --root "$tmp/root" --runroot "$tmp/runroot" --storage-driver vfs
          --runtime "$runtime" --cgroup-manager cgroupfs)
-run_=("${podman_[@]}" run --network none --cgroup-parent "/$name" --rootfs)
+run_=("${podman_[@]}" run --network none --cgroup-parent "/$cgparent" --rootfs)
 rootfs=$tmp/rootfs
 
 cleanup() {
@@ -76,11 +76,13 @@ cleanup() {
     done
     kill_leftovers "$tmp"
     unmount_under "$tmp"
-    remove_cgroups "$name"
+    remove_cgroups "$cgparent"
     ((runtime_root_existed)) || rmdir -- "$runtime_default_root" 2>/dev/null
     rm -rf -- "$tmp"
 }
 trap cleanup EXIT
+trap "exit 143" TERM   # a timeout: clean up all the same
+trap "exit 130" INT
 
 make_busybox_rootfs "$rootfs"
 
@@ -300,7 +302,7 @@ sc_no_leftovers() {
     left=$(pids_with_arg "$tmp/runroot" | tr '\n' ' ')
     [[ -z $left ]] || fail_with "processes left (conmon?): $left" || return 1
     local d cgroups=()
-    for d in /sys/fs/cgroup/*/"$name"/libpod-*/; do
+    for d in /sys/fs/cgroup/*/"$cgparent"/libpod-*/; do
         [[ -d $d ]] && cgroups+=("$d")
     done
     ((${#cgroups[@]} == 0)) || fail_with "container cgroups left: ${cgroups[*]}" || return 1

@@ -66,19 +66,20 @@ first_line_of_why() {
 # variables for the scenarios after it) and prints one TAP line. A failing
 # FUNCTION returns non-zero and leaves the reason in $why.
 scenario() {
-    local name=$1 fn=$2 start=${EPOCHREALTIME/./} ms refusal
+    # (Prefixed locals: a cleanup trap that fires in here sees them.)
+    local tap_name=$1 tap_fn=$2 tap_start=${EPOCHREALTIME/./} tap_ms tap_refusal
     why=""
     tap_n=$((tap_n + 1))
-    if "$fn"; then
-        ms=$(((${EPOCHREALTIME/./} - start) / 1000))
-        echo "ok $tap_n - $name"
-        echo "#   (${ms} ms)"
+    if "$tap_fn"; then
+        tap_ms=$(((${EPOCHREALTIME/./} - tap_start) / 1000))
+        echo "ok $tap_n - $tap_name"
+        echo "#   (${tap_ms} ms)"
     else
-        refusal=$(refusal_in "$why")
-        if [[ -n $refusal && ${RT_SUITES_STRICT:-0} != 1 ]]; then
-            echo "not ok $tap_n - $name # TODO $runtime_name: $refusal"
+        tap_refusal=$(refusal_in "$why")
+        if [[ -n $tap_refusal && ${RT_SUITES_STRICT:-0} != 1 ]]; then
+            echo "not ok $tap_n - $tap_name # TODO $runtime_name: $tap_refusal"
         else
-            echo "not ok $tap_n - $name"
+            echo "not ok $tap_n - $tap_name"
         fi
         printf '%s\n' "${why:-failed}" | sed 's/^/#   /'
     fi
@@ -184,12 +185,24 @@ pids_with_arg() {
     return 0
 }
 
-# kill_leftovers TEXT: kills the processes pids_with_arg TEXT finds, saying so.
+# kill_leftovers TEXT: gives the processes pids_with_arg TEXT finds 3 s to end,
+# then kills them, saying so, until none is left (one may start another as it
+# dies: conmon runs podman's exit command).
 kill_leftovers() {
-    local pid
-    for pid in $(pids_with_arg "$1"); do
-        echo "# left behind: process $pid ($(tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null)); killing it"
-        kill -KILL "$pid" 2>/dev/null || true
+    local pid pids round
+    # First let them end on their own (a shim exiting, podman's exit command).
+    for round in $(seq 30); do
+        [[ -n $(pids_with_arg "$1") ]] || return 0
+        sleep 0.1
+    done
+    for round in 1 2 3 4 5; do
+        pids=$(pids_with_arg "$1")
+        [[ -n $pids ]] || return 0
+        for pid in $pids; do
+            echo "# left behind: process $pid ($(tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | cut -c1-200)); killing it"
+            kill -KILL "$pid" 2>/dev/null || true
+        done
+        sleep 0.2
     done
 }
 
