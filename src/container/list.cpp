@@ -1,11 +1,11 @@
 // rt list: every container under --root, as runc's table, JSON or IDs.
-#include <pwd.h>
 #include <sys/stat.h>
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "internal.hpp"
+#include "rt/util/passwd.hpp"
 
 namespace rt::container {
 
@@ -22,8 +22,8 @@ std::string list(const state::Store& store, const ListOptions& options) {
             row.status = status_of(store, row.state);
             struct stat st {};
             if (::stat(store.dir(id).c_str(), &st) == 0) {
-                passwd* pw = ::getpwuid(st.st_uid);
-                row.owner = pw ? pw->pw_name : std::to_string(st.st_uid);
+                auto user = host_user(st.st_uid);
+                row.owner = user ? user->name : std::to_string(st.st_uid);
             }
             rows.push_back(std::move(row));
         } catch (const state::NotFound&) {

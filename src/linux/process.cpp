@@ -12,6 +12,7 @@
 
 #include "rt/util/error.hpp"
 #include "rt/util/file.hpp"
+#include "rt/util/passwd.hpp"
 #include "steps.hpp"
 
 namespace rt::linux {
@@ -44,17 +45,8 @@ std::string home_of(uint32_t uid) {
     } catch (const Error&) {
         return "/";
     }
-    if (!passwd) return "/";
-    std::istringstream lines(*passwd);
-    std::string line;
-    while (std::getline(lines, line)) {
-        std::vector<std::string> fields;
-        std::istringstream parts(line);
-        std::string field;
-        while (std::getline(parts, field, ':')) fields.push_back(field);
-        if (fields.size() >= 6 && fields[2] == std::to_string(uid)) return fields[5];
-    }
-    return "/";
+    auto entry = passwd ? passwd_by_uid(*passwd, uid) : std::nullopt;
+    return entry && !entry->home.empty() ? entry->home : "/";
 }
 
 bool is_executable_file(const std::string& path) {

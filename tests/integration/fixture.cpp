@@ -313,6 +313,23 @@ bool process_exists(pid_t pid) {
     return close != std::string::npos && stat[close + 2] != 'Z';
 }
 
+bool catches_signal(pid_t pid, int signal) {
+    std::string proc = "/proc/" + std::to_string(pid);
+    // rt-testhelper waits for signals in sigwaitinfo, which the kernel lets
+    // through even to PID 1 (and which shows in neither SigCgt nor SigBlk
+    // while it waits).
+    if (read_text(proc + "/wchan").find("sigtimedwait") != std::string::npos) return true;
+    std::istringstream in(read_text(proc + "/status"));
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.rfind("SigCgt:", 0) == 0) {
+            unsigned long long mask = std::stoull(line.substr(7), nullptr, 16);
+            return (mask >> (signal - 1)) & 1;
+        }
+    }
+    return false;
+}
+
 bool eventually(const std::function<bool()>& check, int timeout_ms) {
     auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
     while (std::chrono::steady_clock::now() < deadline) {

@@ -100,6 +100,9 @@ bool path_exists(const std::string& path);
 // Lines of /proc/self/mountinfo that mention `needle`.
 std::vector<std::string> host_mounts_containing(const std::string& needle);
 bool process_exists(pid_t pid);
+// True once `pid` handles `signal` or waits for it in sigwaitinfo: a
+// container's PID 1 drops signals it does neither with.
+bool catches_signal(pid_t pid, int signal);
 // Polls `check` up to timeout; true when it returned true.
 bool eventually(const std::function<bool()>& check, int timeout_ms = 5000);
 

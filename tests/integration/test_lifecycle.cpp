@@ -191,6 +191,10 @@ TEST_F(Lifecycle, RunForwardsSignalsToTheContainer) {
     std::string id = new_id();
     Background run(rt_argv({"run", "--bundle", bundle.dir(), id}));
     ASSERT_TRUE(eventually([&] { return rt({"state", id}).out.find("running") != std::string::npos; }));
+    int pid = state(id)["pid"];
+    // Running means released from the fifo; wait until the helper is there
+    // with its handler, or PID 1 would drop the signal.
+    ASSERT_TRUE(eventually([&] { return catches_signal(pid, SIGUSR1); }));
     kill(run.pid(), SIGUSR1);
     auto result = run.wait();
     // The helper prints the signal it got and exits 0.
