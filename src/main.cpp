@@ -2,7 +2,6 @@
 #include <CLI/CLI.hpp>
 #include <seccomp.h>
 
-#include <iostream>
 
 #include "cli/commands.hpp"
 #include "rt/util/error.hpp"
@@ -15,6 +14,16 @@ std::string version_text() {
     return std::string("rt version ") + RT_VERSION + "\nspec: 1.3.0\nlibseccomp: " +
            std::to_string(seccomp->major) + "." + std::to_string(seccomp->minor) + "." +
            std::to_string(seccomp->micro);
+}
+
+// CLI11 says "A subcommand is required" for `rt pause ID` when rt has no
+// `pause`: name the command instead.
+std::string parse_error_text(const CLI::App& app, const CLI::ParseError& e) {
+    auto rest = app.remaining();
+    if (app.get_subcommands().empty() && !rest.empty() && !rest.front().empty() && rest.front()[0] != '-') {
+        return "unknown command \"" + rest.front() + "\"";
+    }
+    return e.what();
 }
 
 }  // namespace
@@ -47,7 +56,15 @@ int main(int argc, char** argv) {
     } catch (const CLI::Success& e) {
         return app.exit(e);  // --help, --version
     } catch (const CLI::ParseError& e) {
-        std::cerr << "rt: " << e.what() << "\n";
+        // Into the --log file too: containerd's shim and conmon show the
+        // user the last error there, and nothing else.
+        try {
+            const auto& g = ctx.globals;
+            rt::log::configure(g.log, g.log_format == "json" ? rt::log::Format::json : rt::log::Format::text,
+                               false);
+        } catch (const std::exception&) {
+        }
+        rt::log::fatal(parse_error_text(app, e));
         return 1;
     }
 

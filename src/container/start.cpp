@@ -56,13 +56,16 @@ void stop_container(const state::ContainerState& state) {
 
 void start_container(const state::Store& store, const state::ContainerState& state) {
     std::string fifo_path = store.fifo_path(state.id);
+    // The pidfd first: once the fifo is open the init may exec, exit and be
+    // reaped by the caller (conmon, a shim) before we look, and its pid is
+    // then gone although the start succeeded.
+    unique_fd pidfd = open_pidfd(state.pid, state.start_time);
+    if (!pidfd) throw Error("cannot start a container that has stopped");
     // Non-blocking: opening a fifo to read does not wait for a writer, and
     // the poll below also watches the init, which could die before it
     // opens its end (a blocking open would then hang forever).
     unique_fd fifo(::open(fifo_path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
     if (!fifo) throw_errno("open " + fifo_path);
-    unique_fd pidfd = open_pidfd(state.pid, state.start_time);
-    if (!pidfd) throw Error("cannot start a container that has stopped");
 
     pollfd fds[2] = {{fifo.get(), POLLIN, 0}, {pidfd.get(), POLLIN, 0}};
     for (;;) {

@@ -121,6 +121,29 @@ TEST_F(Cli, UnknownCommandOrFlag) {
     EXPECT_NE(r.err.find("no-such-flag"), std::string::npos) << r.err;
 }
 
+// containerd's shim and conmon show the user only the --log file's last
+// error: a command rt lacks (`pause` before it had one) or a flag it does not
+// know must be named there, not only on stderr.
+TEST_F(Cli, UnknownCommandOrFlagIsLoggedForCallers) {
+    Bundle bundle;
+    std::string log = bundle.dir() + "/log.json";
+    auto r = rt({"--log", log, "--log-format", "json", "frobnicate", "some-id"});
+    EXPECT_EQ(r.status, 1);
+    EXPECT_EQ(r.err, "rt: unknown command \"frobnicate\"\n");
+    std::string text = read_text(log);
+    ASSERT_EQ(std::count(text.begin(), text.end(), '\n'), 1) << text;
+    json line = json::parse(text);
+    EXPECT_EQ(line["level"], "error");
+    EXPECT_EQ(line["msg"], "unknown command \"frobnicate\"");
+
+    r = rt({"--log=" + log, "--log-format=json", "create", "--no-such-flag", "x"});
+    EXPECT_EQ(r.status, 1);
+    text = read_text(log);
+    ASSERT_EQ(std::count(text.begin(), text.end(), '\n'), 2) << text;
+    line = json::parse(text.substr(text.find('\n') + 1));
+    EXPECT_NE(line["msg"].get<std::string>().find("--no-such-flag"), std::string::npos) << text;
+}
+
 TEST_F(Cli, SpecWritesADefaultConfigOnce) {
     Bundle bundle;
     fs::remove(bundle.dir() + "/config.json");

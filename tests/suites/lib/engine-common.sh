@@ -1,0 +1,217 @@
+# tests/suites/lib/engine-common.sh: what the engine suites (containerd.sh,
+# podman.sh) share. Sourced, not run: TAP output, commands under a timeout,
+# Debian packages installed when missing, the runtime under test, a busybox
+# rootfs, and cleanup helpers that touch only what the suite made.
+
+# The runtime the engines are pointed at: RUNTIME (a path or a name on PATH,
+# e.g. RUNTIME=runc to check the suite itself), by default the rt that
+# scripts/test built.
+resolve_runtime() {
+    local source_dir=${RT_SOURCE_DIR:-$(cd "$(dirname -- "${BASH_SOURCE[0]}")/../../.." && pwd)}
+    local wanted=${RUNTIME:-${RT_BUILD_DIR:-$source_dir/build}/rt}
+    runtime=$(command -v -- "$wanted" || true)
+    [[ -n $runtime && -x $runtime ]] || { echo "Bail out! runtime $wanted: not found"; exit 1; }
+    runtime=$(realpath -- "$runtime")
+    runtime_name=$(basename -- "$runtime")
+    echo "# runtime under test: $runtime ($("$runtime" --version 2>&1 | head -n 1))"
+}
+
+# need_packages PKG...: installs the Debian packages that are missing (CI
+# machines are fresh); their output is shown only when apt fails.
+need_packages() {
+    local pkg status missing=()
+    for pkg; do
+        status=$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null || true)
+        [[ $status == installed ]] || missing+=("$pkg")
+    done
+    ((${#missing[@]})) || return 0
+    echo "# installing ${missing[*]}"
+    local log
+    log=$(mktemp)
+    if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+            apt-get install -y -qq --no-install-recommends "${missing[@]}"; } > "$log" 2>&1; then
+        sed 's/^/# /' "$log"
+        rm -f -- "$log"
+        echo "Bail out! apt-get install ${missing[*]} failed"
+        exit 1
+    fi
+    rm -f -- "$log"
+}
+
+# --- TAP -------------------------------------------------------------------
+tap_n=0
+why=""
+
+# A scenario that fails because the runtime refuses, by name, something it
+# does not implement yet (rt's "<field>: not supported by this build of rt",
+# or `unknown command "pause"`) is reported as `not ok ... # TODO <refusal>`:
+# scripts/test counts it as skipped, and it turns into a plain `ok` by itself
+# when the feature lands. Any other failure is a failure. RT_SUITES_STRICT=1
+# makes refusals failures too.
+refusal_in() {
+    grep -o -m 1 -E '\.[^ ]*( \(type [^)]*\))?: not supported by this build of rt|unknown command "[^"]*"' <<< "$1" |
+        head -n 1 || true
+}
+
+# first_line_of_why: the first line of $why, plus the refusal in it if any:
+# what a scenario that depends on a failed one says.
+first_line_of_why() {
+    local line=${why%%$'\n'*} refusal
+    refusal=$(refusal_in "$why")
+    [[ -z $refusal || $line == *"$refusal"* ]] || line+=" ($refusal)"
+    echo "$line"
+}
+
+# scenario NAME FUNCTION: runs FUNCTION (in this shell, so that it can set
+# variables for the scenarios after it) and prints one TAP line. A failing
+# FUNCTION returns non-zero and leaves the reason in $why.
+scenario() {
+    # (Prefixed locals: a cleanup trap that fires in here sees them.)
+    local tap_name=$1 tap_fn=$2 tap_start=${EPOCHREALTIME/./} tap_ms tap_refusal
+    why=""
+    tap_n=$((tap_n + 1))
+    if "$tap_fn"; then
+        tap_ms=$(((${EPOCHREALTIME/./} - tap_start) / 1000))
+        echo "ok $tap_n - $tap_name"
+        echo "#   (${tap_ms} ms)"
+    else
+        tap_refusal=$(refusal_in "$why")
+        if [[ -n $tap_refusal && ${RT_SUITES_STRICT:-0} != 1 ]]; then
+            echo "not ok $tap_n - $tap_name # TODO $runtime_name: $tap_refusal"
+        else
+            echo "not ok $tap_n - $tap_name"
+        fi
+        printf '%s\n' "${why:-failed}" | sed 's/^/#   /'
+    fi
+}
+
+# x CMD...: runs CMD under a timeout (CMD_TIMEOUT seconds, default 30) with
+# stdin from /dev/null; sets out and err (trailing newlines cut) and rc
+# (124 on timeout).
+CMD_TIMEOUT=${CMD_TIMEOUT:-30}
+x() {
+    local errfile
+    errfile=$(mktemp)
+    rc=0
+    out=$(timeout -k 5 "$CMD_TIMEOUT" "$@" < /dev/null 2> "$errfile") || rc=$?
+    err=$(< "$errfile")
+    rm -f -- "$errfile"
+    last_cmd="$*"
+}
+
+# x_tty [--size RxC] CMD...: x on a new pseudo-terminal; out gets what CMD
+# wrote to it (stdout and stderr, \r removed).
+x_tty() {
+    x "$suite_lib/pty-run" "$@"
+    out=${out//$'\r'/}
+    last_cmd="(on a terminal) $*"
+}
+
+# fail_with MESSAGE: sets $why to MESSAGE plus what the last command did.
+fail_with() {
+    why="$1"$'\n'"command: $last_cmd"$'\n'"exit status: $rc"
+    [[ -z $out ]] || why+=$'\n'"stdout: $out"
+    [[ -z $err ]] || why+=$'\n'"stderr: $err"
+    return 1
+}
+
+expect_rc() {
+    ((rc == $1)) || fail_with "exit status $rc, expected $1"
+}
+
+# expect_out TEXT: stdout is exactly TEXT.
+expect_out() {
+    [[ $out == "$1" ]] || fail_with "expected output: $1"
+}
+
+# expect_out_has TEXT: stdout has a line that is exactly TEXT.
+expect_out_has() {
+    grep -qxF -- "$1" <<< "$out" || fail_with "expected a line: $1"
+}
+
+expect_err_has() {
+    grep -qF -- "$1" <<< "$err" || fail_with "expected on stderr: $1"
+}
+
+# frozen PID: the freezer holds PID's cgroup frozen (cgroup v1's freezer
+# hierarchy, or v2's cgroup.events).
+frozen() {
+    local line
+    if line=$(grep -m 1 -E '^[0-9]+:freezer:' "/proc/$1/cgroup" 2>/dev/null); then
+        [[ $(< "/sys/fs/cgroup/freezer${line#*:freezer:}/freezer.state") == FROZEN ]]
+    else
+        line=$(grep -m 1 '^0::' "/proc/$1/cgroup" 2>/dev/null) || return 1
+        grep -qx 'frozen 1' "/sys/fs/cgroup${line#0::}/cgroup.events"
+    fi
+}
+
+# --- cleanup helpers ---------------------------------------------------------
+
+# unmount_under DIR: lazily unmounts every mount at or below DIR, deepest first.
+unmount_under() {
+    local dir=$1 mnt
+    local mounts=()
+    while read -r _ _ _ _ mnt _; do
+        printf -v mnt '%b' "$mnt"
+        [[ $mnt == "$dir" || $mnt == "$dir"/* ]] && mounts+=("$mnt")
+    done < /proc/self/mountinfo
+    for ((i = ${#mounts[@]} - 1; i >= 0; i--)); do
+        umount -l -- "${mounts[i]}" 2>/dev/null || true
+    done
+}
+
+# remove_cgroups NAME: removes the (empty) cgroup directories /NAME and below in
+# every hierarchy: the parents the engines made for this suite's containers
+# (unique names) and that no engine removes. rmdir only: a cgroup that still
+# holds a process stays, and is reported.
+remove_cgroups() {
+    local name=$1 dir
+    for dir in /sys/fs/cgroup/"$name" /sys/fs/cgroup/*/"$name"; do
+        [[ -d $dir ]] || continue
+        find "$dir" -depth -type d -exec rmdir {} + 2>/dev/null || true
+        [[ ! -d $dir ]] || echo "# left behind: cgroup $dir (still in use)"
+    done
+}
+
+# pids_with_arg TEXT: pids of processes with an argument containing TEXT (a
+# name unique to this run of the suite), other than this shell.
+pids_with_arg() {
+    local text=$1 proc args
+    for proc in /proc/[0-9]*; do
+        [[ ${proc#/proc/} == "$$" || ${proc#/proc/} == "$BASHPID" ]] && continue
+        { mapfile -d '' -t args < "$proc/cmdline"; } 2>/dev/null || continue
+        [[ " ${args[*]} " == *"$text"* ]] && echo "${proc#/proc/}"
+    done
+    return 0
+}
+
+# kill_leftovers TEXT: gives the processes pids_with_arg TEXT finds 3 s to end,
+# then kills them, saying so, until none is left (one may start another as it
+# dies: conmon runs podman's exit command).
+kill_leftovers() {
+    local pid pids round
+    # First let them end on their own (a shim exiting, podman's exit command).
+    for round in $(seq 30); do
+        [[ -n $(pids_with_arg "$1") ]] || return 0
+        sleep 0.1
+    done
+    for round in 1 2 3 4 5; do
+        pids=$(pids_with_arg "$1")
+        [[ -n $pids ]] || return 0
+        for pid in $pids; do
+            echo "# left behind: process $pid ($(tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | cut -c1-200)); killing it"
+            kill -KILL "$pid" 2>/dev/null || true
+        done
+        sleep 0.2
+    done
+}
+
+suite_lib=$(cd "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
+
+# make_busybox_rootfs DIR: the project's busybox rootfs (scripts/mkrootfs).
+make_busybox_rootfs() {
+    local source_dir
+    source_dir=$(cd "$suite_lib/../../.." && pwd)
+    "${RT_SOURCE_DIR:-$source_dir}/scripts/mkrootfs" "$1" > /dev/null ||
+        { echo "Bail out! scripts/mkrootfs $1 failed"; exit 1; }
+}
