@@ -39,7 +39,6 @@ uint32_t parse_id(const std::string& text, const std::string& what) {
 void check_no_process_flags(const ExecOptions& o) {
     std::vector<std::string> given;
     if (!o.args.empty()) given.push_back("a command");
-    if (o.tty) given.push_back("--tty");
     if (!o.cwd.empty()) given.push_back("--cwd");
     if (!o.env.empty()) given.push_back("--env");
     if (!o.user.empty()) given.push_back("--user");
@@ -53,14 +52,20 @@ void check_no_process_flags(const ExecOptions& o) {
     }
 }
 
-spec::Process process_from_file(const std::string& path) {
+// --tty may come with --process (conmon passes both; runc ignores the flag
+// there): it must then agree with the file's `terminal`.
+spec::Process process_from_file(const std::string& path, bool tty) {
+    spec::Process process;
     try {
-        spec::Process process = spec::parse_process(read_file(path));
+        process = spec::parse_process(read_file(path));
         spec::validate_process(process, "");
-        return process;
     } catch (const Error& e) {
         throw e.with_context("--process " + path);
     }
+    if (tty && !process.terminal) {
+        throw Error("--tty: the process of --process " + path + " has no terminal (\"terminal\" is false)");
+    }
+    return process;
 }
 
 // The container's process with the command line's changes, as runc makes it.
@@ -196,7 +201,7 @@ int exec(const state::Store& store, const ExecOptions& options) {
     check_can_exec(status_of(store, state));
     spec::Spec config = load_saved_spec(store, options.id);
     spec::Process process = options.process_file.empty() ? process_from_flags(config, options)
-                                                         : process_from_file(options.process_file);
+                                                         : process_from_file(options.process_file, options.tty);
     linux::ProcessSecurity security = plan_security(process, config, !options.process_file.empty());
     check_terminal_options(process.terminal, options.detach, options.console_socket);
 

@@ -168,6 +168,11 @@ TEST_F(Exec, ProcessJsonAsTheShimsPassIt) {
     r = rt({"exec", "-p", file, "--cwd", "/tmp", id});
     EXPECT_EQ(r.status, 1);
     EXPECT_NE(r.err.find("--cwd cannot be given with it"), std::string::npos) << r.err;
+    // --tty may (conmon passes it with a terminal process), but must agree.
+    r = rt({"exec", "-p", file, "--tty", id});
+    EXPECT_EQ(r.status, 1);
+    EXPECT_NE(r.err.find("--tty: the process of --process " + file + " has no terminal"), std::string::npos)
+        << r.err;
 }
 
 TEST_F(Exec, IntoStoppedUnknownOrCreatedContainers) {

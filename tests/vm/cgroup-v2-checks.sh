@@ -54,7 +54,12 @@ MOUNTS='{"destination": "/sys/fs/cgroup", "type": "cgroup", "source": "cgroup",
 # config ARGS_JSON [LINUX_MEMBERS]: writes $BUNDLE/config.json running
 # ARGS_JSON (a JSON array: see sh_args) as root, with LINUX_MEMBERS (JSON
 # members such as '"resources": {"pids": {"limit": 10}}') added to .linux.
+# With CAPS set (a JSON array of capability names), those are the process's
+# bounding, effective and permitted capabilities; without, it has none.
 config() {
+    caps=
+    [ -z "${CAPS:-}" ] || caps="
+    \"capabilities\": {\"bounding\": $CAPS, \"effective\": $CAPS, \"permitted\": $CAPS},"
     cat > "$BUNDLE/config.json" <<EOF
 {
   "ociVersion": "1.3.0",
@@ -62,7 +67,7 @@ config() {
     "terminal": false,
     "user": {"uid": 0, "gid": 0},
     "args": $1,
-    "env": ["PATH=/bin"],
+    "env": ["PATH=/bin"],$caps
     "cwd": "/"
   },
   "root": {"path": "rootfs", "readonly": true},
@@ -290,7 +295,7 @@ check_cpu_max() {
 # mknod is allowed for every device (runc's defaults): the nodes are made
 # inside, on /dev (a tmpfs without nodev).
 check_device_filter() {
-    config "$(sh_args 'mknod /dev/kmsg2 c 1 11 && mknod /dev/fuse2 c 10 229 && rt-testhelper open /dev/null rw && rt-testhelper open /dev/kmsg2 w && rt-testhelper open /dev/kmsg2 r && rt-testhelper open /dev/fuse2 r')" \
+    CAPS='["CAP_MKNOD"]' config "$(sh_args 'mknod /dev/kmsg2 c 1 11 && mknod /dev/fuse2 c 10 229 && rt-testhelper open /dev/null rw && rt-testhelper open /dev/kmsg2 w && rt-testhelper open /dev/kmsg2 r && rt-testhelper open /dev/fuse2 r')" \
         "$(limits '{"devices": [{"allow": false, "access": "rwm"},
                                 {"allow": true, "type": "c", "major": 1, "minor": 11, "access": "w"}]}')"
     out=$(rt run --bundle "$BUNDLE" "$ID" < /dev/null 2> "$SCRATCH/run.err") || fail "rt run: exit $?: $(cat "$SCRATCH/run.err")"
