@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -51,6 +52,7 @@ protected:
         RtTest::SetUp();
         static int counter = 0;
         parent_ = "/rt-test-cg-" + std::to_string(getpid()) + "-" + std::to_string(++counter);
+        hybrid_root_controllers_ = words(read_text(hybrid_root_ + "/cgroup.subtree_control"));
     }
 
     void TearDown() override {
@@ -67,7 +69,25 @@ protected:
             }
             rmdir(dir.c_str());
         }
+        // A controller rt enabled in the host's cgroup2 root of a hybrid
+        // host (hugetlb through `unified`) is disabled again.
+        for (const auto& controller : words(read_text(hybrid_root_ + "/cgroup.subtree_control"))) {
+            if (std::find(hybrid_root_controllers_.begin(), hybrid_root_controllers_.end(), controller) ==
+                hybrid_root_controllers_.end()) {
+                std::ofstream(hybrid_root_ + "/cgroup.subtree_control") << "-" << controller;
+            }
+        }
     }
+
+    static std::vector<std::string> words(const std::string& text) {
+        std::istringstream in(text);
+        std::vector<std::string> list;
+        for (std::string word; in >> word;) list.push_back(word);
+        return list;
+    }
+
+    const std::string hybrid_root_ = "/sys/fs/cgroup/unified";
+    std::vector<std::string> hybrid_root_controllers_;
 
     // cgroupsPath for a container of this test.
     std::string cgroups_path(const std::string& id) const { return parent_ + "/" + id; }

@@ -157,6 +157,26 @@ TEST_F(Cgroups, CpuCpusetBlkioAndMemoryValuesLandInTheirFiles) {
     expect_no_cgroup_left(id);
 }
 
+// On a hybrid host hugetlb lives in the cgroup2 hierarchy only: its limits
+// go there through `unified` (hugepageLimits are v1 files, refused here).
+TEST_F(Cgroups, HugetlbLimitsLandInTheCgroup2HierarchyOfAHybridHost) {
+    REQUIRE_V1_HOST();
+    const std::string unified = "/sys/fs/cgroup/unified";
+    if (read_text(unified + "/cgroup.controllers").find("hugetlb") == std::string::npos ||
+        !path_exists("/sys/kernel/mm/hugepages/hugepages-2048kB")) {
+        GTEST_SKIP() << "no hugetlb controller with 2MB pages in " << unified;
+    }
+    Bundle bundle;
+    bundle.args({"/bin/rt-testhelper", "pause"});
+    std::string id = new_id();
+    place(bundle, id, {{"unified", {{"hugetlb.2MB.max", "4194304"}}}});
+    Result r = rt({"create", "--bundle", bundle.dir(), id});
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(trim(read_text(unified + cgroups_path(id) + "/hugetlb.2MB.max")), "4194304");
+    ASSERT_EQ(rt({"delete", "--force", id}).status, 0);
+    expect_no_cgroup_left(id);
+}
+
 TEST_F(Cgroups, ACpusetFromTheConfigBindsTheProcess) {
     REQUIRE_V1_HOST();
     Bundle bundle;

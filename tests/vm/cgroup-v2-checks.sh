@@ -3,9 +3,10 @@
 #
 # The lifecycle on a v2-only kernel, and the cgroup v2 side of rt for real:
 # memory.max with an OOM kill that `rt events` reports, pids.max, cpu.max and
-# cpu.weight, the BPF device filter (denied devices cannot be opened inside,
-# allowed ones can), pause/resume through cgroup.freeze, `rt update` of live
-# limits, `rt ps` and `kill --all`, and no cgroup left after delete.
+# cpu.weight, hugetlb.2MB.max, the BPF device filter (denied devices cannot
+# be opened inside, allowed ones can), pause/resume through cgroup.freeze,
+# `rt update` of live limits, `rt ps` and `kill --all`, and no cgroup left
+# after delete.
 #
 # Runs as root (PID 1's child) inside the VM of scripts/vm-test, under busybox
 # sh: rt and busybox on PATH, cgroup2 at /sys/fs/cgroup and no v1 hierarchy,
@@ -294,6 +295,16 @@ check_cpu_max() {
 # as the rule allows, but not for reading; /dev/fuse (c 10:229) not at all.
 # mknod is allowed for every device (runc's defaults): the nodes are made
 # inside, on /dev (a tmpfs without nodev).
+check_hugetlb() {
+    [ -e /sys/kernel/mm/hugepages/hugepages-2048kB ] || fail "this kernel has no 2MB huge pages"
+    config "$(sh_args 'exec sleep 1000')" "$(limits '{"hugepageLimits": [{"pageSize": "2MB", "limit": 4194304}]}')"
+    create_started "$ID"
+    max=$(value "$(cg "$ID")/hugetlb.2MB.max")
+    rt delete --force "$ID" || fail "rt delete --force: exit $?"
+    [ "$max" = 4194304 ] || fail "hugetlb.2MB.max: $max"
+    gone "$ID"
+}
+
 check_device_filter() {
     CAPS='["CAP_MKNOD"]' config "$(sh_args 'mknod /dev/kmsg2 c 1 11 && mknod /dev/fuse2 c 10 229 && rt-testhelper open /dev/null rw && rt-testhelper open /dev/kmsg2 w && rt-testhelper open /dev/kmsg2 r && rt-testhelper open /dev/fuse2 r')" \
         "$(limits '{"devices": [{"allow": false, "access": "rwm"},
@@ -432,6 +443,7 @@ t "rt delete --force removes a running container" check_delete_force
 t "memory.max: an allocation past it is OOM-killed, and rt events reports it" check_memory_oom_events
 t "pids.max caps forks" check_pids_limit
 t "cpu.max and cpu.weight (from shares) are set, and a busy loop is throttled" check_cpu_max
+t "hugepageLimits land in hugetlb.2MB.max" check_hugetlb
 t "the BPF device filter: denied devices cannot be opened, allowed ones can" check_device_filter
 t "rt pause freezes (cgroup.freeze, state paused, no progress), rt resume thaws" check_pause_resume
 t "rt update changes live limits, with flags and with -r -" check_update
