@@ -20,6 +20,13 @@ nlohmann::ordered_json mount(const char* destination, const char* type, const ch
 
 }  // namespace
 
+std::string default_seccomp_json() {
+    static const char* const profile =
+#include "default_seccomp.inc"
+        ;
+    return profile;
+}
+
 std::string default_config_json(bool rootless) {
     using nlohmann::ordered_json;
     const auto caps = ordered_json::array({"CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE"});
@@ -74,6 +81,9 @@ std::string default_config_json(bool rootless) {
                                    "/proc/sched_debug", "/sys/firmware", "/proc/scsi"};
     linux_config["readonlyPaths"] = {"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys",
                                      "/proc/sysrq-trigger"};
+    // runc writes none; rt starts from a filter, which is easier to loosen
+    // on purpose than to remember to add.
+    linux_config["seccomp"] = ordered_json::parse(default_seccomp_json());
 
     ordered_json config;
     config["ociVersion"] = "1.3.0";

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "fixture.hpp"
+#include "rt/spec/default_config.hpp"
 
 namespace rt_test {
 namespace {
@@ -28,11 +29,8 @@ std::string status_line(const std::string& key) {
     return "";
 }
 
-// The seccomp profile in tests/data/seccomp/NAME, as a JSON object.
-json profile(const std::string& name) {
-    std::ifstream file(std::string(RT_SOURCE_DIR) + "/tests/data/seccomp/" + name);
-    return json::parse(file);
-}
+// rt's default seccomp profile (the one `rt spec` writes), a JSON object.
+json default_profile() { return json::parse(rt::spec::default_seccomp_json()); }
 
 class ProcessSecurity : public RtTest {
 protected:
@@ -365,7 +363,7 @@ TEST_F(ProcessSecurity, SeccompKillShowsInTheExitStatus) {
 // default) deny it with EPERM: finding the program must not need it.
 TEST_F(ProcessSecurity, AProfileWithoutFaccessat2StillStartsTheProcess) {
     Bundle bundle;
-    json seccomp = profile("docker-default.json");
+    json seccomp = default_profile();
     for (auto& rule : seccomp["syscalls"]) {
         auto& names = rule["names"];
         names.erase(std::remove(names.begin(), names.end(), "faccessat2"), names.end());
@@ -379,7 +377,7 @@ TEST_F(ProcessSecurity, AProfileWithoutFaccessat2StillStartsTheProcess) {
 
 TEST_F(ProcessSecurity, DockerStyleDefaultProfileRunsBusybox) {
     Bundle bundle;
-    bundle.config["linux"]["seccomp"] = profile("docker-default.json");
+    bundle.config["linux"]["seccomp"] = default_profile();
     auto r = run_sh(bundle,
                     "echo hello | cat; ls / | grep -c bin; id -u; mkdir /tmp/d && rmdir /tmp/d && echo dirs; "
                     "ps -o pid,comm | head -2 | tail -1 | tr -s ' '; date +%Y >/dev/null && echo date; "
@@ -397,26 +395,23 @@ TEST_F(ProcessSecurity, DockerStyleDefaultProfileRunsBusybox) {
 }
 
 TEST_F(ProcessSecurity, RtSpecConfigRuns) {
-    // `rt spec` writes runc's defaults: three capabilities, NOFILE 1024,
-    // no_new_privs (and, like runc's, no seccomp profile).
+    // `rt spec` writes runc's defaults (three capabilities, NOFILE 1024,
+    // no_new_privs, masked and read-only paths, a read-only root, devices
+    // denied but the default ones) and rt's default seccomp profile.
     Bundle bundle;
     std::filesystem::remove(bundle.dir() + "/config.json");
     auto r = run_program({RT_BINARY, "spec", "--bundle", bundle.dir()});
     ASSERT_EQ(r.status, 0) << r.err;
     json config = json::parse(read_text(bundle.dir() + "/config.json"));
-    EXPECT_FALSE(config["linux"].contains("seccomp"));
-    // What this build does not do yet, or what a test cannot have.
-    config["process"]["terminal"] = false;
-    config["root"]["readonly"] = false;
-    config["linux"].erase("maskedPaths");
-    config["linux"].erase("readonlyPaths");
-    config["linux"].erase("resources");
+    EXPECT_EQ(config["linux"]["seccomp"], default_profile());
+    config["process"]["terminal"] = false;  // no terminal in a test
     bundle.config = config;
     auto out = run_sh(bundle,
-                      "for k in CapBnd CapEff NoNewPrivs; do rt-testhelper status $k; done; "
-                      "rt-testhelper limit NOFILE");
+                      "for k in CapBnd CapEff NoNewPrivs Seccomp; do rt-testhelper status $k; done; "
+                      "rt-testhelper limit NOFILE; rt-testhelper syscall unshare-user; "
+                      "rt-testhelper write /etc/x data; echo > /dev/null && echo null");
     EXPECT_EQ(out.status, 0) << out.err;
-    EXPECT_EQ(out.out, "0000000020000420\n0000000020000420\n1\n1024 1024\n");
+    EXPECT_EQ(out.out, "0000000020000420\n0000000020000420\n1\n2\n1024 1024\nEPERM\nEROFS\nnull\n");
 }
 
 // A seccomp agent on the host gets the notify fd and answers for the

@@ -15,6 +15,7 @@
 #include "in_child.hpp"
 #include "rt/linux/seccomp.hpp"
 #include "rt/linux/seccomp_notify.hpp"
+#include "rt/spec/default_config.hpp"
 #include "rt/spec/parse.hpp"
 #include "rt/util/error.hpp"
 
@@ -237,15 +238,9 @@ TEST(SeccompLoad, NotifyGivesAListenerFd) {
     EXPECT_EQ(child.output, "fd cloexec");
 }
 
-std::string read_profile(const std::string& name) {
-    std::ifstream file(std::string(RT_TEST_DATA_DIR) + "/seccomp/" + name);
-    std::stringstream text;
-    text << file.rdbuf();
-    return text.str();
-}
 
-TEST(SeccompProfiles, DockerStyleDefaultCompilesAndFilters) {
-    spec::Seccomp seccomp = seccomp_of(read_profile("docker-default.json"));
+TEST(SeccompProfiles, TheDefaultProfileCompilesAndFilters) {
+    spec::Seccomp seccomp = seccomp_of(spec::default_seccomp_json());
     SeccompRules rules = translate_seccomp(seccomp, ".linux.seccomp");
     EXPECT_GT(rules.rules.size(), 300u);
     SeccompProgram program = compile_seccomp(rules, seccomp);
