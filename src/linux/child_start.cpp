@@ -21,6 +21,10 @@ void die_with_parent() {
     if (::prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) throw_errno("prctl(PR_SET_PDEATHSIG)");
 }
 
+void hide_from_container() {
+    if (::prctl(PR_SET_DUMPABLE, 0) < 0) throw_errno("prctl(PR_SET_DUMPABLE)");
+}
+
 void keep_running_without_parent() {
     if (::prctl(PR_SET_PDEATHSIG, 0) < 0) throw_errno("prctl(PR_SET_PDEATHSIG)");
 }

@@ -108,6 +108,7 @@ void exec_main(const ExecConfig& config, NamespacePlan& namespaces, Channel& cha
         drop_inherited_fds(config, namespaces, channel);
         reset_signals();
         die_with_parent();
+        hide_from_container();
         run(config, namespaces, channel);
     } catch (const std::exception& e) {
         try {

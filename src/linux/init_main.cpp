@@ -152,6 +152,7 @@ void init_main(const InitConfig& config, NamespacePlan& namespaces, Channel& cha
         drop_inherited_fds(config, namespaces, channel);
         reset_signals();
         die_with_parent();
+        hide_from_container();
         run(config, namespaces, channel);
     } catch (const std::exception& e) {
         if (channel.fd() >= 0) {

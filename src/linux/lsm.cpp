@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <sstream>
 
+#include "rt/linux/own_proc.hpp"
 #include "rt/util/error.hpp"
 #include "rt/util/fd.hpp"
 #include "rt/util/file.hpp"
@@ -26,7 +27,7 @@ std::string trimmed(std::string text) {
 // next execve of this thread.
 bool write_attr(int proc_fd, const std::string& name, const std::string& value, bool missing_ok) {
     std::string path = "thread-self/attr/" + name;
-    unique_fd fd(::openat(proc_fd, path.c_str(), O_WRONLY | O_CLOEXEC));
+    unique_fd fd = open_own_proc_file(proc_fd, path, O_WRONLY);
     if (!fd) {
         if (missing_ok && errno == ENOENT) return false;
         throw_errno("open /proc/" + path);

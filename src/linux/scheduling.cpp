@@ -11,6 +11,7 @@
 #include <climits>
 #include <utility>
 
+#include "rt/linux/own_proc.hpp"
 #include "rt/util/error.hpp"
 #include "rt/util/fd.hpp"
 
@@ -131,7 +132,7 @@ void apply_io_priority(int ioprio) {
 }
 
 void apply_oom_score_adj(int value, int proc_fd) {
-    unique_fd fd(::openat(proc_fd, "self/oom_score_adj", O_WRONLY | O_CLOEXEC));
+    unique_fd fd = open_own_proc_file(proc_fd, "self/oom_score_adj", O_WRONLY);
     if (!fd) throw_errno("open /proc/self/oom_score_adj");
     std::string text = std::to_string(value);
     if (::write(fd.get(), text.data(), text.size()) != static_cast<ssize_t>(text.size())) {

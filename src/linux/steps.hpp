@@ -31,6 +31,12 @@ struct InitContext {
 void reset_signals();
 void die_with_parent();
 void keep_running_without_parent();
+// Until its execve, the child holds fds of the host (its /proc, the exec
+// fifo): not dumpable, no process of the container (same uid, no
+// CAP_SYS_PTRACE over the host) can reach them through /proc/PID/fd, nor
+// ptrace the child. execve of the container's program makes it dumpable
+// again (runc's init does the same).
+void hide_from_container();
 
 // rootfs.cpp: propagation of "/", the rootfs bind-mounted on itself.
 void prepare_rootfs(InitContext& ctx);

@@ -306,6 +306,25 @@ TEST_F(Exec, TheContainersSeccompFilterHoldsForExecdProcesses) {
     EXPECT_EQ(r.out, "Seccomp:\t2\n") << r.err;
 }
 
+// A created container's init holds fds of the host (its /proc, the exec
+// fifo) until it execs: a process of the container, even root, must not
+// reach them through /proc/1/fd.
+TEST_F(Exec, TheWaitingInitsFdsAreOutOfReach) {
+    Bundle bundle;
+    const json caps = {"CAP_KILL", "CAP_NET_BIND_SERVICE", "CAP_AUDIT_WRITE"};  // rt spec's
+    bundle.config["process"]["capabilities"] = {{"bounding", caps}, {"effective", caps}, {"permitted", caps}};
+    bundle.args({"/bin/rt-testhelper", "pause"});
+    std::string id = new_id();
+    ASSERT_EQ(rt({"create", "--bundle", bundle.dir(), id}).status, 0);
+    auto r = rt({"exec", id, "/bin/sh", "-c", "readlink /proc/1/fd/0 >/dev/null 2>&1 && echo reachable || echo denied"});
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(r.out, "denied\n");
+    // Once started, the container's own program is an ordinary process.
+    ASSERT_EQ(rt({"start", id}).status, 0);
+    r = rt({"exec", id, "/bin/sh", "-c", "readlink /proc/1/fd/0 >/dev/null 2>&1 && echo reachable || echo denied"});
+    EXPECT_EQ(r.out, "reachable\n") << r.err;
+}
+
 TEST_F(Exec, OnlyStdioAndPreservedFdsReachTheProcess) {
     Bundle bundle;
     std::string id = start_container(bundle);

@@ -52,6 +52,15 @@ TEST_F(UserNamespace, RootInsideIsTheMappedHostUser) {
               "         0     100000      65536\n");
 }
 
+// The init is not dumpable while it sets up (its /proc files belong to the
+// host's root then): its own settings through /proc still apply.
+TEST_F(UserNamespace, ProcessSettingsWrittenThroughProcApply) {
+    bundle_.config["process"]["oomScoreAdj"] = 123;
+    auto r = sh("cat /proc/self/oom_score_adj");
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(r.out, "123\n");
+}
+
 TEST_F(UserNamespace, FilesMadeOnAVolumeBelongToTheMappedUser) {
     std::string volume = bundle_.dir() + "/volume";
     fs::create_directories(volume);
