@@ -1,7 +1,8 @@
 // The command line around the lifecycle: logs, version, spec, global flags.
 #include <filesystem>
 #include <fstream>
-#include <regex>
+
+#include <gmock/gmock.h>
 
 #include "fixture.hpp"
 
@@ -59,8 +60,8 @@ TEST_F(Cli, StatePrintsWhatRuncPrints) {
     EXPECT_EQ(state["owner"], "");
     EXPECT_EQ(state["annotations"], (json{{"a.key", "1"}, {"b.key", "2"}}));
     std::string created = state["created"];
-    EXPECT_TRUE(std::regex_match(created, std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d*[1-9])?Z)")))
-        << created;
+    EXPECT_THAT(created, ::testing::MatchesRegex(
+                             "[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]*[1-9])?Z"));
 
     Bundle plain;
     std::string other = new_id();

@@ -4,8 +4,9 @@
 #include <net/if.h>
 #include <unistd.h>
 
-#include <regex>
 #include <sstream>
+
+#include <gmock/gmock.h>
 
 #include "fixture.hpp"
 
@@ -81,9 +82,8 @@ TEST_F(KernelSettings, TimeNamespaceShiftsUptimeAndMonotonic) {
     double inside = first_number(r.out);
     EXPECT_GT(inside, host_uptime + year - 60) << r.out;
     EXPECT_LT(inside, host_uptime + year + 60) << r.out;
-    EXPECT_TRUE(std::regex_search(
-        r.out, std::regex("monotonic +" + std::to_string(2 * static_cast<int64_t>(year)) + " +0\n")))
-        << r.out;
+    EXPECT_THAT(r.out, ::testing::ContainsRegex("monotonic +" + std::to_string(2 * static_cast<int64_t>(year)) +
+                                                " +0\n"));
     // rt's own namespaces are untouched.
     EXPECT_LT(first_number(read_text("/proc/uptime")), host_uptime + 60);
     EXPECT_EQ(read_text("/proc/self/timens_offsets").find(std::to_string(static_cast<int64_t>(year))),
@@ -124,7 +124,7 @@ TEST_F(NetDevices, InterfaceMovesInWithItsNewNameAddressesAndUp) {
     EXPECT_EQ(if_nametoindex(name_.c_str()), 0U) << "still on the host";
     rt({"kill", id, "KILL"});
     auto r = run.wait();
-    EXPECT_TRUE(std::regex_search(r.out, std::regex("ctr0@[^:]*: <[^>]*,UP[,>]"))) << r.out << r.err;
+    EXPECT_THAT(r.out, ::testing::ContainsRegex("ctr0@[^:]*: <[^>]*,UP[,>]")) << r.err;
     EXPECT_NE(r.out.find("inet 10.213.7.1/24"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("inet6 fd00:213::1/64"), std::string::npos) << r.out;
 }
