@@ -15,6 +15,7 @@
 
 #include "container_cgroups.hpp"
 #include "console_socket.hpp"
+#include "foreground.hpp"
 #include "internal.hpp"
 #include "rt/linux/host_support.hpp"
 #include "rt/linux/idmapped_mounts.hpp"
@@ -118,6 +119,7 @@ Plan plan_create(const CreateOptions& options) {
     spec::Process& process = *plan.spec.process;
     if (options.terminal) process.terminal = true;
     check_terminal_options(process.terminal, options.detach, options.console_socket);
+    if (!options.detach) size_relayed_terminal(process);
     plan.passed_fds = listen_fds(process) + options.preserve_fds;
     check_passed_fds(plan.passed_fds);
     if (!options.console_socket.empty()) plan.console_socket = connect_console_socket(options.console_socket);

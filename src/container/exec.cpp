@@ -204,6 +204,7 @@ int exec(const state::Store& store, const ExecOptions& options) {
                                                          : process_from_file(options.process_file, options.tty);
     linux::ProcessSecurity security = plan_security(process, config, !options.process_file.empty());
     check_terminal_options(process.terminal, options.detach, options.console_socket);
+    if (!options.detach) size_relayed_terminal(process);
 
     linux::NamespacePlan namespaces = open_init_namespaces(state);
     unique_fd console_socket;

@@ -115,6 +115,17 @@ SignalGate::SignalGate() {
 
 SignalGate::~SignalGate() { ::sigprocmask(SIG_SETMASK, &old_, nullptr); }
 
+void size_relayed_terminal(spec::Process& process) {
+    if (!process.terminal || process.console_size) return;
+    winsize ws{};
+    for (int fd : {STDIN_FILENO, STDOUT_FILENO}) {
+        if (::ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0) {
+            process.console_size = spec::ConsoleSize{ws.ws_row, ws.ws_col};
+            return;
+        }
+    }
+}
+
 int wait_in_foreground(SignalGate& gate, pid_t pid, int pidfd, int master) {
     bool relay = master >= 0;
     RawMode raw(relay ? STDIN_FILENO : -1);

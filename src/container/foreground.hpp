@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <sys/types.h>
 
+#include "rt/spec/config.hpp"
 #include "rt/util/fd.hpp"
 
 namespace rt::container {
@@ -33,5 +34,10 @@ private:
 // (a pty master, -1 for none) it relays rt's stdin to the pty and the pty to
 // rt's stdout, in raw mode when stdin is a terminal (restored at the end).
 int wait_in_foreground(SignalGate& gate, pid_t pid, int pidfd, int master);
+
+// A process whose terminal rt relays gets rt's window size from the start
+// (when `process.consoleSize` does not say otherwise): the pty is made with
+// it, before the process runs, rather than resized once it may have looked.
+void size_relayed_terminal(spec::Process& process);
 
 }  // namespace rt::container
