@@ -5,6 +5,7 @@
 #include "steps.hpp"
 
 namespace rt::linux {
+namespace {
 
 void reset_signals() {
     sigset_t none;
@@ -16,12 +17,16 @@ void reset_signals() {
     }
 }
 
+}  // namespace
+
 // A parent that died before this call is noticed as EOF on the channel.
 void die_with_parent() {
     if (::prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) throw_errno("prctl(PR_SET_PDEATHSIG)");
 }
 
-void hide_from_container() {
+void begin_child() {
+    reset_signals();
+    die_with_parent();
     if (::prctl(PR_SET_DUMPABLE, 0) < 0) throw_errno("prctl(PR_SET_DUMPABLE)");
 }
 

@@ -106,9 +106,7 @@ pid_t host_pid(int host_proc) {
 void exec_main(const ExecConfig& config, NamespacePlan& namespaces, Channel& channel) {
     try {
         drop_inherited_fds(config, namespaces, channel);
-        reset_signals();
-        die_with_parent();
-        hide_from_container();
+        begin_child();
         run(config, namespaces, channel);
     } catch (const std::exception& e) {
         try {

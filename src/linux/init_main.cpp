@@ -150,9 +150,7 @@ void drop_inherited_fds(const InitConfig& config, NamespacePlan& namespaces, Cha
 void init_main(const InitConfig& config, NamespacePlan& namespaces, Channel& channel) {
     try {
         drop_inherited_fds(config, namespaces, channel);
-        reset_signals();
-        die_with_parent();
-        hide_from_container();
+        begin_child();
         run(config, namespaces, channel);
     } catch (const std::exception& e) {
         if (channel.fd() >= 0) {

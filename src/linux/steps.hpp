@@ -24,19 +24,17 @@ struct InitContext {
     bool new_user_ns = false;
 };
 
-// child_start.cpp: what every child of rt does first (the init, an exec'd
-// process): signals back to their defaults, unblocked (the parent may have
-// blocked some for a signalfd); and death with the parent until the child
-// stands on its own (keep_running_without_parent).
-void reset_signals();
+// child_start.cpp: what every child of rt (the init, an exec'd process)
+// does first, in begin_child(): signals back to their defaults, unblocked
+// (the parent may have blocked some for a signalfd); death with the parent
+// until the child stands on its own (keep_running_without_parent); and not
+// dumpable until its execve: meanwhile it holds fds of the host (its /proc,
+// the exec fifo), which no process of the container (same uid, no
+// CAP_SYS_PTRACE over the host) may reach through /proc/PID/fd or ptrace.
+// execve of the container's program makes it dumpable again, as with runc.
+void begin_child();
 void die_with_parent();
 void keep_running_without_parent();
-// Until its execve, the child holds fds of the host (its /proc, the exec
-// fifo): not dumpable, no process of the container (same uid, no
-// CAP_SYS_PTRACE over the host) can reach them through /proc/PID/fd, nor
-// ptrace the child. execve of the container's program makes it dumpable
-// again (runc's init does the same).
-void hide_from_container();
 
 // rootfs.cpp: propagation of "/", the rootfs bind-mounted on itself.
 void prepare_rootfs(InitContext& ctx);

@@ -9,7 +9,7 @@ namespace rt::linux {
 
 // Opens `path` ("self/oom_score_adj", "thread-self/attr/exec") below
 // `proc_fd`, a /proc of the host. rt's children are not dumpable until their
-// execve (hide_from_container), which makes the kernel give their /proc
+// execve (begin_child in src/linux), which makes the kernel give their /proc
 // files to the host's root: in a user namespace the child cannot open its
 // own. Then, and only for the open, it is made dumpable again. Returns an
 // invalid fd with errno set on failure, as openat does.
