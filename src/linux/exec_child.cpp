@@ -88,14 +88,7 @@ pid_t host_pid(int host_proc) {
         new_session();
     }
     root.reset();
-    prepare_fds(config.preserve_fds);
-    give_stdio_to(process.user.uid);
-    if (security.seccomp_before_user_switch()) seccomp.load("running");
-    drop_bounding_set(security.capabilities);
-    set_user(process);
-    enter_cwd(process);
-    apply_capabilities(security.capabilities);
-    ExecPlan plan = plan_exec(process);
+    ExecPlan plan = become_user(process, security, seccomp, "running", config.preserve_fds);
     keep_running_without_parent();
     seccomp.load("running");  // last: the fewer calls after it, the fewer a profile must allow
     exec_process(plan, process.user.umask.value_or(0022));

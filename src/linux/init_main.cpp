@@ -110,14 +110,7 @@ unique_fd wait_for_start(InitContext& ctx) {
     } else {
         new_session();
     }
-    prepare_fds(config.preserve_fds);
-    give_stdio_to(process.user.uid);
-    if (security.seccomp_before_user_switch()) seccomp.load("creating");
-    drop_bounding_set(security.capabilities);
-    set_user(process);
-    enter_cwd(process);
-    apply_capabilities(security.capabilities);
-    ExecPlan plan = plan_exec(process);
+    ExecPlan plan = become_user(process, security, seccomp, "creating", config.preserve_fds);
 
     keep_running_without_parent();
     send(channel, order, Sync::ready);

@@ -80,4 +80,12 @@ ExecPlan plan_exec(const spec::Process& process);
 void prepare_fds(int preserve_fds);
 [[noreturn]] void exec_process(const ExecPlan& plan, mode_t umask_value);
 
+// become_user.cpp: the steps the init and an exec'd process share once their
+// terminal is settled: the fds the process gets, the switch to its user with
+// its capabilities (the seccomp filter first when it cannot come later:
+// `status` is the container's, for a notify listener), and its cwd. Returns
+// what to execve.
+ExecPlan become_user(const spec::Process& process, const ProcessSecurity& security, SeccompSession& seccomp,
+                     const char* status, int preserve_fds);
+
 }  // namespace rt::linux
