@@ -242,13 +242,6 @@ detached_steps() {
         fail_with "runtime state: status $status pid $pid; ctr: pid $(task_pid "$bg")" || return 1
     bg_ok=1
 }
-sc_detached() {
-    detached_steps && return 0
-    bg_why=$(first_line_of_why)
-    return 1
-}
-
-need_bg() { ((bg_ok)) || { why="the background container did not start: $bg_why"; return 1; }; }
 
 sc_exec() {
     need_bg || return 1

@@ -186,13 +186,6 @@ detached_steps() {
         fail_with "runtime state: expected running with pid $pid" || return 1
     bg_ok=1
 }
-sc_detached() {
-    detached_steps && return 0
-    bg_why=$(first_line_of_why)
-    return 1
-}
-
-need_bg() { ((bg_ok)) || { why="the background container did not start: $bg_why"; return 1; }; }
 
 sc_exec() {
     need_bg || return 1

@@ -215,3 +215,15 @@ make_busybox_rootfs() {
     "${RT_SOURCE_DIR:-$source_dir}/scripts/mkrootfs" "$1" > /dev/null ||
         { echo "Bail out! scripts/mkrootfs $1 failed"; exit 1; }
 }
+
+# The background container both suites start once and later scenarios use:
+# each suite defines detached_steps, which sets bg_ok=1 when it runs.
+sc_detached() {
+    detached_steps && return 0
+    bg_why=$(first_line_of_why)
+    return 1
+}
+
+# A scenario that needs the background container fails with the reason it
+# did not start.
+need_bg() { ((bg_ok)) || { why="the background container did not start: $bg_why"; return 1; }; }
