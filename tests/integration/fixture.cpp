@@ -308,6 +308,16 @@ json RtTest::state(const std::string& id) {
     return json::parse(r.out);
 }
 
+void RtTest::expect_create_fails(Bundle& bundle, const std::string& message) {
+    bundle.write();
+    std::string id = new_id();
+    auto r = rt({"create", "--bundle", bundle.dir(), id});
+    EXPECT_EQ(r.status, 1);
+    EXPECT_NE(r.err.find(message), std::string::npos) << r.err;
+    EXPECT_FALSE(path_exists(root_ + "/" + id));
+    EXPECT_TRUE(host_mounts_containing(bundle.dir()).empty());
+}
+
 std::string RtTest::new_id(const std::string& hint) {
     return hint + "-" + std::to_string(getpid()) + "-" + std::to_string(++id_counter_);
 }

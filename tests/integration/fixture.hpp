@@ -90,6 +90,9 @@ protected:
     json state(const std::string& id);
     // A unique container ID for this test.
     std::string new_id(const std::string& hint = "c");
+    // `create` of `bundle` (written first) must fail with `message` and leave
+    // no state and no mount behind.
+    void expect_create_fails(Bundle& bundle, const std::string& message);
 
     std::string root_;
     int id_counter_ = 0;

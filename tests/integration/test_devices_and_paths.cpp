@@ -22,16 +22,6 @@ protected:
         bundle.args({"/bin/sh", "-c", script});
         return rt({"run", "--bundle", bundle.dir(), new_id()});
     }
-    // Create must fail with `message` and leave nothing.
-    void expect_create_fails(Bundle& bundle, const std::string& message) {
-        bundle.write();
-        std::string id = new_id();
-        auto r = rt({"create", "--bundle", bundle.dir(), id});
-        EXPECT_EQ(r.status, 1);
-        EXPECT_NE(r.err.find(message), std::string::npos) << r.err;
-        EXPECT_FALSE(path_exists(root_ + "/" + id));
-        EXPECT_TRUE(host_mounts_containing(bundle.dir()).empty());
-    }
 };
 
 TEST_F(DevicesAndPaths, DevicesHaveTheirTypeNumbersModeAndOwner) {

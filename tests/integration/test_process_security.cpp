@@ -46,16 +46,6 @@ protected:
         for (const auto& arg : rt_argv({"run", "--bundle", bundle.dir(), new_id()})) argv.push_back(arg);
         return run_program(argv);
     }
-    // rt create must fail with `message`, leave no state, no process.
-    void expect_create_fails(Bundle& bundle, const std::string& message) {
-        bundle.write();
-        std::string id = new_id();
-        auto r = rt({"create", "--bundle", bundle.dir(), id});
-        EXPECT_EQ(r.status, 1);
-        EXPECT_NE(r.err.find(message), std::string::npos) << r.err;
-        EXPECT_FALSE(path_exists(root_ + "/" + id));
-        EXPECT_TRUE(host_mounts_containing(bundle.dir()).empty());
-    }
 };
 
 // ------------------------------------------------------------ capabilities
