@@ -32,6 +32,11 @@ int main(int argc, char** argv) {
     rt::cli::Context ctx;
     CLI::App app{"rt: a low-level OCI container runtime", "rt"};
     app.set_version_flag("-v,--version", version_text());
+    // runc (urfave/cli) takes the last of a repeated single-value option:
+    // CRI-O's conmon-rs passes --root twice. Set before any option or
+    // subcommand exists, so that every one inherits it; the options runc
+    // treats as lists (exec --env, --cap, ...) say TakeAll themselves.
+    app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
     app.require_subcommand(1);
     app.fallthrough();
     rt::cli::add_global_options(app, ctx);

@@ -1,0 +1,62 @@
+// The command line as callers written for runc use it: repeated options,
+// signal 0, unknown commands, debug logs, what rt keeps off stderr.
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "fixture.hpp"
+
+namespace fs = std::filesystem;
+
+namespace rt_test {
+namespace {
+
+class RuncCli : public RtTest {};
+
+// urfave/cli, runc's parser, takes the last of a repeated single-value
+// option; CRI-O's conmon-rs passes --root twice on every create and exec.
+TEST_F(RuncCli, ARepeatedOptionTakesItsLastValue) {
+    Bundle bundle;
+    bundle.args({"/bin/rt-testhelper", "pause"});
+    std::string decoy = bundle.dir() + "/decoy-root";
+    std::string first_pid = bundle.dir() + "/first.pid", last_pid = bundle.dir() + "/last.pid";
+    std::string id = new_id();
+    auto r = run_program({RT_BINARY, "--root", decoy, "--root=" + root_, "run", "-d", "--bundle", "/no/such/bundle",
+                          "-b", bundle.dir(), "--pid-file", first_pid, "--pid-file", last_pid, id});
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(state(id)["status"], "running");
+    EXPECT_FALSE(path_exists(decoy));
+    EXPECT_FALSE(path_exists(first_pid));
+    EXPECT_EQ(read_text(last_pid), std::to_string(state(id)["pid"].get<int>()));
+
+    // Global options of the log, a command's format.
+    std::string log = bundle.dir() + "/log";
+    r = rt({"--log-format", "json", "--log-format=text", "--log", bundle.dir() + "/other-log", "--log", log, "state",
+            "no-such"});
+    EXPECT_EQ(r.status, 1);
+    EXPECT_NE(read_text(log).find("level=error msg="), std::string::npos) << read_text(log);
+    EXPECT_FALSE(path_exists(bundle.dir() + "/other-log"));
+    r = rt({"list", "-f", "json", "--format", "table", "-q", "--quiet"});
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(r.out, id + "\n");
+
+    // exec: a repeated user is the last one; --env, --cap, --additional-gids
+    // are lists, as runc's.
+    r = rt({"exec", "-u", "1000", "--user=0:0", "-e", "A=1", "-e", "B=2", "--env", "A=3", "-g", "7", "-g", "8", "-c",
+            "CAP_CHOWN", "--cap", "CAP_FOWNER", "--cwd", "/var", "--cwd", "/tmp", id, "sh", "-c",
+            "rt-testhelper ids; echo $A $B; rt-testhelper cwd; rt-testhelper status CapEff"});
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(r.out.substr(0, r.out.find('\n')), "uid=0 gid=0 euid=0 egid=0 groups=7,8") << r.out;
+    EXPECT_NE(r.out.find("\n3 2\n/tmp\n"), std::string::npos) << r.out;
+    // CAP_CHOWN (0) and CAP_FOWNER (3), both.
+    EXPECT_NE(r.out.find("0000000000000009"), std::string::npos) << r.out;
+
+    // Several containers still make an error, not the last one.
+    r = rt({"kill", id, "KILL", "extra"});
+    EXPECT_NE(r.status, 0);
+    EXPECT_EQ(state(id)["status"], "running");
+}
+
+}  // namespace
+}  // namespace rt_test
