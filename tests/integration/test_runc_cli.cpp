@@ -58,5 +58,35 @@ TEST_F(RuncCli, ARepeatedOptionTakesItsLastValue) {
     EXPECT_EQ(state(id)["status"], "running");
 }
 
+// Signal 0, a liveness check: 0 while the init lives (created, running,
+// paused), "container not running" and 1 once it is gone, as runc 1.1.5.
+TEST_F(RuncCli, SignalZeroChecksThatTheInitLives) {
+    Bundle bundle;
+    bundle.args({"/bin/rt-testhelper", "pause"});
+    std::string id = new_id();
+    ASSERT_EQ(rt({"create", "--bundle", bundle.dir(), id}).status, 0);
+    auto r = rt({"kill", id, "0"});
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(r.err, "");
+    ASSERT_EQ(rt({"start", id}).status, 0);
+    EXPECT_EQ(rt({"kill", id, "0"}).status, 0);
+    ASSERT_EQ(rt({"pause", id}).status, 0);
+    EXPECT_EQ(rt({"kill", id, "0"}).status, 0);
+    EXPECT_EQ(rt({"kill", "--all", id, "0"}).status, 0);
+    EXPECT_EQ(state(id)["status"], "paused");  // nothing was thawed nor killed
+    ASSERT_EQ(rt({"resume", id}).status, 0);
+    EXPECT_EQ(state(id)["status"], "running");
+
+    ASSERT_EQ(rt({"kill", id, "KILL"}).status, 0);
+    ASSERT_TRUE(eventually([&] { return state(id)["status"] == "stopped"; }));
+    r = rt({"kill", id, "0"});
+    EXPECT_EQ(r.status, 1);
+    EXPECT_EQ(r.err, "rt: container not running\n");
+    // By number only, as runc.
+    r = rt({"kill", id, "SIG0"});
+    EXPECT_EQ(r.status, 1);
+    EXPECT_NE(r.err.find("unknown signal \"SIG0\""), std::string::npos) << r.err;
+}
+
 }  // namespace
 }  // namespace rt_test
