@@ -81,6 +81,6 @@ int main(int argc, char** argv) {
         return ctx.action ? ctx.action() : 0;
     } catch (const std::exception& e) {
         rt::log::fatal(e.what());
-        return 1;
+        return ctx.failure_status;
     }
 }

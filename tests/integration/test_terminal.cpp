@@ -218,10 +218,10 @@ TEST_F(Terminal, ExecWithATerminalThroughTheConsoleSocket) {
 
     // Detached with a terminal needs the socket; in the foreground it has none.
     r = rt({"exec", "-t", "-d", id, "true"});
-    EXPECT_EQ(r.status, 1);
+    EXPECT_EQ(r.status, 255);
     EXPECT_NE(r.err.find("cannot allocate tty if rt will detach without setting console socket"), std::string::npos);
     r = rt({"exec", "--console-socket", listener.path(), id, "true"});
-    EXPECT_EQ(r.status, 1);
+    EXPECT_EQ(r.status, 255);
     EXPECT_NE(r.err.find("cannot use console socket if rt will not detach or allocate tty"), std::string::npos);
 }
 

@@ -68,6 +68,9 @@ struct ExecOptions {
     bool no_new_privs = false;
     int preserve_fds = 0;
     std::string apparmor;             // "" keeps the config's
+    std::string process_label;        // SELinux label; "" keeps the config's
+    bool ignore_paused = false;       // exec into a paused container (frozen until resumed)
+    std::vector<std::string> cgroups;  // --cgroup [CONTROLLER:]PATH: sub-cgroups (rt/cgroups/sub_cgroups.hpp)
 };
 
 // Returns the exit code rt should exit with: the process's status (128+N for
