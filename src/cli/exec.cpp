@@ -15,6 +15,7 @@ void add_exec(CLI::App& app, Context& ctx) {
     sub->add_option("--pid-file", o->pid_file, "write the process's host pid to this file");
     sub->add_option("--console-socket", o->console_socket,
                     "unix socket that receives the pty master (with --tty --detach)");
+    sub->add_option("--pidfd-socket", o->pidfd_socket, "unix socket that receives a pidfd of the process");
     sub->add_option("--cwd", o->cwd, "working directory inside the container");
     sub->add_option("-e,--env", o->env, "NAME=VALUE, over the container's environment (repeatable)")
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)

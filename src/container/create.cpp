@@ -68,6 +68,7 @@ struct Plan {
     std::unique_ptr<cgroups::Manager> cgroups;
     int passed_fds = 0;        // LISTEN_FDS + --preserve-fds: fds 3 .. 3+N-1
     unique_fd console_socket;  // connected; gets the pty master
+    unique_fd pidfd_socket;    // connected; gets a pidfd of the init
 };
 
 // Socket activation, as runc does it (sd_listen_fds(3)): the fds systemd
@@ -123,6 +124,7 @@ Plan plan_create(const CreateOptions& options) {
     plan.passed_fds = listen_fds(process) + options.preserve_fds;
     check_passed_fds(plan.passed_fds);
     if (!options.console_socket.empty()) plan.console_socket = connect_console_socket(options.console_socket);
+    if (!options.pidfd_socket.empty()) plan.pidfd_socket = connect_fd_socket(options.pidfd_socket, "--pidfd-socket");
     try {
         plan.cgroups = plan_cgroups(plan.spec, options.id);
     } catch (const Error& e) {
@@ -244,6 +246,10 @@ Created create_container(const state::Store& store, const CreateOptions& options
             throw Error(message, e.err());
         }
 
+        if (plan.pidfd_socket) {
+            send_pidfd(plan.pidfd_socket.get(), init.pidfd.get(), "standard");
+            plan.pidfd_socket.reset();
+        }
         store.save(state);
         write_pid_file(options.pid_file, init.pid);
         log::debug("create " + options.id + ": init " + std::to_string(init.pid) + " ready, rootfs " +

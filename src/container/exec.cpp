@@ -246,6 +246,8 @@ int exec(const state::Store& store, const ExecOptions& options) {
     linux::NamespacePlan namespaces = open_init_namespaces(state);
     unique_fd console_socket;
     if (!options.console_socket.empty()) console_socket = connect_console_socket(options.console_socket);
+    unique_fd pidfd_socket;
+    if (!options.pidfd_socket.empty()) pidfd_socket = connect_fd_socket(options.pidfd_socket, "--pidfd-socket");
 
     std::optional<SignalGate> gate;
     if (!options.detach) gate.emplace();  // before the clone: no signal slips between
@@ -260,6 +262,7 @@ int exec(const state::Store& store, const ExecOptions& options) {
     linux::ExecProcess& child = started.child;
     try {
         drive_child(cgroup_paths, security, started, console_socket, lock, status == Status::paused);
+        if (pidfd_socket) send_pidfd(pidfd_socket.get(), child.pidfd.get(), "setns");
         write_pid_file(options.pid_file, child.pid);
     } catch (...) {
         ::kill(child.pid, SIGKILL);

@@ -52,6 +52,30 @@ private:
     std::string out_, err_;
 };
 
+// The caller's side of --console-socket and --pidfd-socket, as containerd's
+// shim and conmon hold it: a listening unix socket (removed at the end).
+class FdListener {
+public:
+    explicit FdListener(const std::string& path);
+    ~FdListener();
+    FdListener(const FdListener&) = delete;
+    FdListener& operator=(const FdListener&) = delete;
+    const std::string& path() const { return path_; }
+
+    struct Received {
+        int fds = 0;            // how many fds came
+        int fd = -1;            // the first of them (the test closes it)
+        std::string bytes;
+        bool then_eof = false;  // nothing more came, and rt closed its end
+    };
+    // Accepts one connection (waiting up to 10 s) and reads what it carries.
+    Received receive();
+
+private:
+    std::string path_;
+    int fd_ = -1;
+};
+
 // A bundle in a fresh temp dir. The rootfs is a copy of a template made once
 // per test binary by scripts/mkrootfs (busybox + /bin/rt-testhelper).
 class Bundle {

@@ -1,5 +1,7 @@
 // The command line as callers written for runc use it: repeated options,
 // signal 0, unknown commands, debug logs, what rt keeps off stderr.
+#include <signal.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -86,6 +88,66 @@ TEST_F(RuncCli, SignalZeroChecksThatTheInitLives) {
     r = rt({"kill", id, "SIG0"});
     EXPECT_EQ(r.status, 1);
     EXPECT_NE(r.err.find("unknown signal \"SIG0\""), std::string::npos) << r.err;
+}
+
+// The pid that /proc/self/fdinfo shows for a pidfd (-1 if it is none).
+int pid_of_pidfd(int fd) {
+    std::string info = read_text("/proc/self/fdinfo/" + std::to_string(fd));
+    size_t at = info.find("\nPid:\t");
+    return at == std::string::npos ? -1 : std::stoi(info.substr(at + 6));
+}
+
+// --pidfd-socket (runc 1.2, containerd's go-runc): a pidfd of the init (of
+// create and run) or of the exec'd process, one message over the socket.
+TEST_F(RuncCli, PidfdSocketGetsAPidfdOfTheProcess) {
+    Bundle bundle;
+    bundle.args({"/bin/rt-testhelper", "pause"});
+    FdListener listener(bundle.dir() + "/pidfd.sock");
+    std::string id = new_id();
+    auto r = rt({"create", "--pidfd-socket", listener.path(), "--bundle", bundle.dir(), id});
+    ASSERT_EQ(r.status, 0) << r.err;
+    auto got = listener.receive();
+    ASSERT_EQ(got.fds, 1);
+    EXPECT_EQ(got.bytes, "standard");
+    EXPECT_TRUE(got.then_eof);
+    EXPECT_EQ(pid_of_pidfd(got.fd), state(id)["pid"].get<int>());
+    // The caller kills the container through it.
+    EXPECT_EQ(syscall(SYS_pidfd_send_signal, got.fd, SIGKILL, nullptr, 0), 0);
+    close(got.fd);
+    EXPECT_TRUE(eventually([&] { return state(id)["status"] == "stopped"; }));
+
+    std::string running = new_id(), exec_pid = bundle.dir() + "/exec.pid";
+    ASSERT_EQ(rt({"run", "-d", "--no-subreaper", "--pidfd-socket", listener.path(), "--bundle", bundle.dir(),
+                  running})
+                  .status,
+              0);
+    got = listener.receive();
+    EXPECT_EQ(got.bytes, "standard");
+    EXPECT_EQ(pid_of_pidfd(got.fd), state(running)["pid"].get<int>());
+    close(got.fd);
+    r = rt({"exec", "-d", "--pid-file", exec_pid, "--pidfd-socket", listener.path(), running, "/bin/rt-testhelper",
+            "pause"});
+    ASSERT_EQ(r.status, 0) << r.err;
+    got = listener.receive();
+    EXPECT_EQ(got.bytes, "setns");
+    EXPECT_EQ(std::to_string(pid_of_pidfd(got.fd)), read_text(exec_pid));
+    close(got.fd);
+
+    // No one listening: an error before anything is made.
+    std::string never = new_id();
+    r = rt({"create", "--pidfd-socket", bundle.dir() + "/nobody", "--bundle", bundle.dir(), never});
+    EXPECT_EQ(r.status, 1);
+    EXPECT_NE(r.err.find("connect to pidfd socket " + bundle.dir() + "/nobody"), std::string::npos) << r.err;
+    EXPECT_FALSE(path_exists(root_ + "/" + never));
+}
+
+// --no-subreaper is run's, as in runc: accepted (rt is no subreaper anyway).
+TEST_F(RuncCli, RunTakesNoSubreaper) {
+    Bundle bundle;
+    bundle.args({"/bin/sh", "-c", "echo hi"});
+    auto r = rt({"run", "--no-subreaper", "--bundle", bundle.dir(), new_id()});
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(r.out, "hi\n");
 }
 
 }  // namespace
