@@ -24,6 +24,7 @@
 #include "rt/spec/validate.hpp"
 #include "rt/util/error.hpp"
 #include "rt/util/file.hpp"
+#include "rt/util/log.hpp"
 #include "rt/util/process.hpp"
 
 namespace rt::container {
@@ -210,6 +211,7 @@ void drive_child(const std::map<std::string, std::string>& cgroup_paths, const l
     if (affinity.initial) linux::apply_cpu_affinity(*affinity.initial, child.pid, "initial");
     join_cgroups(cgroup_paths, child.pid);
     if (affinity.final) linux::apply_cpu_affinity(*affinity.final, child.pid, "final");
+    log::debug("exec: process ", child.pid, " in the container's cgroups");
     if (paused) lock = {};
     linux::SyncOrder order(linux::Flow::exec);
     linux::send(child.channel, order, linux::Sync::proceed);
@@ -260,8 +262,10 @@ int exec(const state::Store& store, const ExecOptions& options) {
     exec_config.seccomp_state.annotations = config.annotations;
     Started started{linux::spawn_exec(exec_config, namespaces), {}};
     linux::ExecProcess& child = started.child;
+    log::debug("exec ", state.id, ": process cloned in the container's namespaces, pid ", child.pid);
     try {
         drive_child(cgroup_paths, security, started, console_socket, lock, status == Status::paused);
+        log::debug("exec ", state.id, ": process ", child.pid, " runs ", process.args.front());
         if (pidfd_socket) send_pidfd(pidfd_socket.get(), child.pidfd.get(), "setns");
         write_pid_file(options.pid_file, child.pid);
     } catch (...) {

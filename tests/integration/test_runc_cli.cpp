@@ -6,6 +6,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <regex>
+#include <sstream>
 
 #include "fixture.hpp"
 
@@ -148,6 +150,56 @@ TEST_F(RuncCli, RunTakesNoSubreaper) {
     auto r = rt({"run", "--no-subreaper", "--bundle", bundle.dir(), new_id()});
     EXPECT_EQ(r.status, 0) << r.err;
     EXPECT_EQ(r.out, "hi\n");
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+    std::vector<std::string> lines;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+    return lines;
+}
+
+// --debug: runc's debug lines, on stderr without --log, in the --log-format
+// (logrus's text or JSON), saying what rt does step by step; nothing without
+// --debug.
+TEST_F(RuncCli, DebugWritesRuncsDebugLines) {
+    Bundle bundle;
+    bundle.args({"/bin/rt-testhelper", "pause"});
+    std::string id = new_id();
+    auto r = rt({"--debug", "run", "-d", "--bundle", bundle.dir(), id});
+    ASSERT_EQ(r.status, 0) << r.err;
+    const std::regex text_line(R"(time="[0-9T:.Z-]+" level=debug msg=".+")");
+    auto lines = lines_of(r.err);
+    ASSERT_GE(lines.size(), 4u) << r.err;
+    for (const auto& line : lines) EXPECT_TRUE(std::regex_match(line, text_line)) << line;
+    for (const std::string& step :
+         {"create " + id + ": " + bundle.dir() + "/config.json read and validated", "create " + id + ": init cloned, pid ",
+          "create " + id + ": cgroups made", "create " + id + ": init " + std::to_string(state(id)["pid"].get<int>()) +
+          " ready", "start " + id + ": init "}) {
+        EXPECT_NE(r.err.find("msg=\"" + step), std::string::npos) << step << "\n" << r.err;
+    }
+
+    r = rt({"--debug", "--log-format", "json", "exec", id, "true"});
+    ASSERT_EQ(r.status, 0) << r.err;
+    lines = lines_of(r.err);
+    ASSERT_FALSE(lines.empty());
+    for (const auto& line : lines) {
+        auto object = nlohmann::ordered_json::parse(line);
+        std::vector<std::string> keys;
+        for (const auto& [key, value] : object.items()) keys.push_back(key);
+        EXPECT_EQ(keys, (std::vector<std::string>{"level", "msg", "time"})) << line;
+        EXPECT_EQ(object["level"], "debug");
+    }
+    EXPECT_NE(r.err.find("\"msg\":\"exec " + id + ": process cloned"), std::string::npos) << r.err;
+
+    // Quiet without --debug; into the log file with --log.
+    r = rt({"kill", id, "0"});
+    EXPECT_EQ(r.err, "");
+    std::string log = bundle.dir() + "/debug.log";
+    r = rt({"--debug", "--log", log, "kill", id, "KILL"});
+    EXPECT_EQ(r.err, "");
+    EXPECT_NE(read_text(log).find("level=debug msg=\"kill " + id + ": signal 9 sent to init "), std::string::npos)
+        << read_text(log);
 }
 
 }  // namespace
