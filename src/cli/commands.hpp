@@ -49,6 +49,12 @@ void add_ps(CLI::App& app, Context& ctx);
 void add_events(CLI::App& app, Context& ctx);
 void add_exec(CLI::App& app, Context& ctx);
 void add_features(CLI::App& app, Context& ctx);
+// `rt help [COMMAND]` (runc's, alias `h`): the help of rt or of a command.
+void add_help(CLI::App& app, Context& ctx);
+
+// A command rt does not have is an error naming it, with runc's exit status.
+constexpr int unknown_command_status = 3;
+std::string unknown_command_message(const std::string& name);
 
 // For the commands whose words after the options go on as they are (exec,
 // ps): the first of them is the container ID, and an option there is one

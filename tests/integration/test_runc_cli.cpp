@@ -202,5 +202,36 @@ TEST_F(RuncCli, DebugWritesRuncsDebugLines) {
         << read_text(log);
 }
 
+// A command rt does not have (yet: checkpoint, restore) is an error naming
+// it, with runc's exit status 3, even with --help, which would otherwise
+// print rt's help and exit 0 as if all went well.
+TEST_F(RuncCli, AnUnknownCommandIsAnError) {
+    for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+             {"checkpoint", "--help"}, {"restore", "some-id"}, {"--debug", "checkpoint"}, {"help", "checkpoint"}}) {
+        auto r = rt(args);
+        EXPECT_EQ(r.status, 3) << args.front();
+        std::string command = args.front() == "restore" ? "restore" : "checkpoint";
+        EXPECT_EQ(r.err, "rt: unknown command \"" + command + "\"\n");
+        EXPECT_EQ(r.out, "");
+    }
+    // Help is still help: rt's, a command's, and runc's `help` command.
+    auto r = rt({"--help"});
+    EXPECT_EQ(r.status, 0);
+    EXPECT_NE(r.out.find("exec"), std::string::npos) << r.out;
+    r = rt({"kill", "--help"});
+    EXPECT_EQ(r.status, 0);
+    EXPECT_NE(r.out.find("Usage: rt kill"), std::string::npos) << r.out;
+    r = rt({"help", "kill"});
+    EXPECT_EQ(r.status, 0);
+    EXPECT_NE(r.out.find("Usage: rt kill"), std::string::npos) << r.out;
+    r = rt({"h"});
+    EXPECT_EQ(r.status, 0);
+    EXPECT_NE(r.out.find("features"), std::string::npos) << r.out;
+    // `rt` alone prints the help, as `runc` alone does.
+    r = run_program({RT_BINARY});
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_NE(r.out.find("Usage: rt"), std::string::npos) << r.out;
+}
+
 }  // namespace
 }  // namespace rt_test
