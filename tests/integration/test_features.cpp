@@ -147,9 +147,51 @@ TEST_F(Features, EachFeatureSaysWhatCreateDoes) {
     }
 }
 
+// The seccomp architectures and filter flags are each what create takes
+// (libseccomp builds no filter for an architecture of the other endianness,
+// nor for one it does not know), never an empty list for want of a
+// defaultAction in the probe.
+TEST_F(Features, SeccompArchsAndFlagsAreThoseCreateTakes) {
+    json seccomp = features()["linux"]["seccomp"];
+    auto listed = [](const json& list, const std::string& name) {
+        return std::find(list.begin(), list.end(), name) != list.end();
+    };
+    auto create_takes = [&](const json& seccomp_object) {
+        Bundle bundle;
+        bundle.config["linux"]["seccomp"] = seccomp_object;
+        bundle.write();
+        std::string id = new_id();
+        auto r = rt({"create", "--bundle", bundle.dir(), id});
+        if (r.status == 0) rt({"delete", "--force", id});
+        return r.status == 0;
+    };
+    for (const char* arch :
+         {"SCMP_ARCH_AARCH64", "SCMP_ARCH_ARM", "SCMP_ARCH_LOONGARCH64", "SCMP_ARCH_M68K", "SCMP_ARCH_MIPS",
+          "SCMP_ARCH_MIPS64", "SCMP_ARCH_MIPS64N32", "SCMP_ARCH_MIPSEL", "SCMP_ARCH_MIPSEL64", "SCMP_ARCH_MIPSEL64N32",
+          "SCMP_ARCH_PARISC", "SCMP_ARCH_PARISC64", "SCMP_ARCH_PPC", "SCMP_ARCH_PPC64", "SCMP_ARCH_PPC64LE",
+          "SCMP_ARCH_RISCV64", "SCMP_ARCH_S390", "SCMP_ARCH_S390X", "SCMP_ARCH_SH", "SCMP_ARCH_SHEB", "SCMP_ARCH_X32",
+          "SCMP_ARCH_X86", "SCMP_ARCH_X86_64"}) {
+        json object = {{"defaultAction", "SCMP_ACT_ALLOW"}, {"architectures", {arch}}};
+        EXPECT_EQ(listed(seccomp["archs"], arch), create_takes(object)) << arch;
+    }
+    EXPECT_TRUE(listed(seccomp["archs"], "SCMP_ARCH_X86_64") || listed(seccomp["archs"], "SCMP_ARCH_AARCH64"));
+    for (const char* flag : {"SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_SPEC_ALLOW", "SECCOMP_FILTER_FLAG_LOG",
+                             "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"}) {
+        json object = {{"defaultAction", "SCMP_ACT_ALLOW"}, {"flags", {flag}}};
+        EXPECT_EQ(listed(seccomp["knownFlags"], flag), create_takes(object)) << flag;
+    }
+    // Supported: known, and taken by this kernel and libseccomp (TSYNC: any
+    // kernel rt runs on).
+    EXPECT_TRUE(listed(seccomp["supportedFlags"], "SECCOMP_FILTER_FLAG_TSYNC")) << seccomp;
+    for (const auto& flag : seccomp["supportedFlags"]) EXPECT_TRUE(listed(seccomp["knownFlags"], flag)) << flag;
+    // Every action, SCMP_ACT_NOTIFY (which needs a listenerPath) too.
+    EXPECT_EQ(seccomp["actions"].size(), 9u) << seccomp["actions"];
+}
+
 TEST_F(Features, MountOptionsCreateActsOn) {
     json options = features()["mountOptions"];
-    for (const char* option : {"ro", "nosuid", "rbind", "rprivate", "rro", "nosymfollow", "strictatime"}) {
+    for (const char* option :
+         {"ro", "nosuid", "rbind", "rprivate", "rro", "nosymfollow", "strictatime", "idmap", "ridmap"}) {
         EXPECT_NE(std::find(options.begin(), options.end(), option), options.end()) << option;
     }
     // Filesystem data and options no mount step acts on are not claimed.
