@@ -6,8 +6,9 @@
 
 #include <filesystem>
 #include <fstream>
-#include <regex>
 #include <sstream>
+
+#include <gmock/gmock.h>
 
 #include "fixture.hpp"
 
@@ -168,10 +169,11 @@ TEST_F(RuncCli, DebugWritesRuncsDebugLines) {
     std::string id = new_id();
     auto r = rt({"--debug", "run", "-d", "--bundle", bundle.dir(), id});
     ASSERT_EQ(r.status, 0) << r.err;
-    const std::regex text_line(R"(time="[0-9T:.Z-]+" level=debug msg=".+")");
     auto lines = lines_of(r.err);
     ASSERT_GE(lines.size(), 4u) << r.err;
-    for (const auto& line : lines) EXPECT_TRUE(std::regex_match(line, text_line)) << line;
+    for (const auto& line : lines) {
+        EXPECT_THAT(line, ::testing::MatchesRegex(R"(time="[0-9T:.Z-]+" level=debug msg=".+")"));
+    }
     for (const std::string& step :
          {"create " + id + ": " + bundle.dir() + "/config.json read and validated", "create " + id + ": init cloned, pid ",
           "create " + id + ": cgroups made", "create " + id + ": init " + std::to_string(state(id)["pid"].get<int>()) +
