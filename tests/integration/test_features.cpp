@@ -2,6 +2,12 @@
 // fields the spec defines (tests/data/features/fields.json, the project's
 // copy of features.md and features-linux.md), and saying of each feature
 // exactly what `rt create` does with a config that uses it.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
 #include "fixture.hpp"
 
 namespace rt_test {
@@ -194,8 +200,8 @@ TEST_F(Features, MountOptionsCreateActsOn) {
          {"ro", "nosuid", "rbind", "rprivate", "rro", "nosymfollow", "strictatime", "idmap", "ridmap"}) {
         EXPECT_NE(std::find(options.begin(), options.end(), option), options.end()) << option;
     }
-    // Filesystem data and options no mount step acts on are not claimed.
-    for (const char* option : {"mode=755", "size=1m", "tmpcopyup"}) {
+    // Filesystem data is not claimed.
+    for (const char* option : {"mode=755", "size=1m"}) {
         EXPECT_EQ(std::find(options.begin(), options.end(), option), options.end()) << option;
     }
     // A recognized option does what it says: rro makes a bind read-only.
@@ -206,6 +212,48 @@ TEST_F(Features, MountOptionsCreateActsOn) {
     auto r = rt({"run", "--bundle", bundle.dir(), new_id()});
     EXPECT_EQ(r.status, 0) << r.err;
     EXPECT_EQ(r.out, "EROFS\n");
+}
+
+// tmpcopyup (runc's extension, listed): the tmpfs starts with a copy of the
+// directory it covers, owners, modes and symlinks as they are (a symlink
+// copied, never followed), read-only last when asked; the image itself is
+// left as it was.
+TEST_F(Features, TmpcopyupCopiesTheCoveredDirectory) {
+    json options = features()["mountOptions"];
+    EXPECT_NE(std::find(options.begin(), options.end(), "tmpcopyup"), options.end());
+    Bundle bundle;
+    std::string dir = bundle.rootfs() + "/srv/data";
+    std::filesystem::create_directories(dir + "/sub");
+    std::ofstream(dir + "/sub/file") << "image data\n";
+    ASSERT_EQ(chown((dir + "/sub/file").c_str(), 1000, 1001), 0);
+    ASSERT_EQ(chmod((dir + "/sub/file").c_str(), 0604), 0);
+    ASSERT_EQ(symlink("/proc/self/root/etc/shadow-of-the-host", (dir + "/escape").c_str()), 0);
+    bundle.config["mounts"].push_back({{"destination", "/srv/data"},
+                                       {"type", "tmpfs"},
+                                       {"source", "tmpfs"},
+                                       {"options", {"tmpcopyup", "mode=750", "nosuid"}}});
+    bundle.args({"/bin/sh", "-c",
+                 "cat /srv/data/sub/file; stat -c '%a %u %g' /srv/data /srv/data/sub/file; readlink /srv/data/escape; "
+                 "grep ' /srv/data ' /proc/self/mounts | cut -d' ' -f3; echo new > /srv/data/new && echo written"});
+    auto r = rt({"run", "--bundle", bundle.dir(), new_id()});
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(r.out, "image data\n750 0 0\n604 1000 1001\n/proc/self/root/etc/shadow-of-the-host\ntmpfs\nwritten\n");
+    EXPECT_FALSE(path_exists(dir + "/new"));  // the write went to the tmpfs
+
+    // "ro" holds once the copy is in.
+    bundle.config["mounts"].back()["options"].push_back("ro");
+    bundle.args({"/bin/sh", "-c", "cat /srv/data/sub/file; /bin/rt-testhelper write /srv/data/x y"});
+    r = rt({"run", "--bundle", bundle.dir(), new_id()});
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(r.out, "image data\nEROFS\n");
+
+    // Only for tmpfs: elsewhere runc ignores it, rt says so.
+    Bundle bind;
+    bind.config["mounts"].push_back({{"destination", "/mnt"},
+                                     {"type", "bind"},
+                                     {"source", bind.dir()},
+                                     {"options", {"rbind", "tmpcopyup"}}});
+    expect_create_fails(bind, ".mounts[6]: tmpcopyup is for tmpfs mounts only");
 }
 
 }  // namespace
