@@ -1,6 +1,9 @@
 // The command line as callers written for runc use it: repeated options,
 // signal 0, unknown commands, debug logs, what rt keeps off stderr.
+#include <linux/magic.h>
 #include <signal.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -257,6 +260,58 @@ TEST_F(RuncCli, RuncsTemplateRunsQuietly) {
               std::string::npos)
         << r.err;
 
+}
+
+// `text` with its one `from` replaced by `to` (a test failure if not once).
+std::string replaced(std::string text, const std::string& from, const std::string& to) {
+    size_t at = text.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    EXPECT_EQ(text.find(from, at + 1), std::string::npos) << from;
+    return at == std::string::npos ? text : text.replace(at, from.size(), to);
+}
+
+// rt spec writes runc's template byte for byte (tests/data/spec holds what
+// `runc spec` of runc 1.1.5 wrote on a cgroup v1 host), but where rt must
+// differ: its spec version and name, no ambient set (as runc 1.2+); a
+// cgroup namespace where cgroup v2 is all there is, as runc adds it.
+TEST_F(RuncCli, SpecWritesRuncsTemplate) {
+    std::string expected = read_text(std::string(RT_SOURCE_DIR) + "/tests/data/spec/runc-1.1.5-spec.json");
+    expected = replaced(expected, "\"ociVersion\": \"1.0.2-dev\"", "\"ociVersion\": \"1.3.0\"");
+    expected = replaced(expected, "\"hostname\": \"runc\"", "\"hostname\": \"rt\"");
+    expected = replaced(expected,
+                        ",\n\t\t\t\"ambient\": [\n\t\t\t\t\"CAP_AUDIT_WRITE\",\n\t\t\t\t\"CAP_KILL\",\n"
+                        "\t\t\t\t\"CAP_NET_BIND_SERVICE\"\n\t\t\t]",
+                        "");
+    struct statfs fs {};
+    if (statfs("/sys/fs/cgroup", &fs) == 0 && static_cast<unsigned long>(fs.f_type) == CGROUP2_SUPER_MAGIC) {
+        expected = replaced(expected, "\"type\": \"mount\"\n\t\t\t}",
+                            "\"type\": \"mount\"\n\t\t\t},\n\t\t\t{\n\t\t\t\t\"type\": \"cgroup\"\n\t\t\t}");
+    }
+    Bundle bundle;
+    std::string path = bundle.dir() + "/config.json";
+    fs::remove(path);
+    auto r = run_program({"/bin/sh", "-c", "umask 027 && exec " + std::string(RT_BINARY) + " spec -b " + bundle.dir()});
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(read_text(path), expected);
+    struct stat st {};
+    ASSERT_EQ(stat(path.c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0640u);  // 0666 less the umask, as runc
+
+    // What tools do to runc's template works on rt's: a cgroup namespace
+    // added (where the template has none), and the calls runc's allows
+    // (no seccomp filter: a user namespace may be made).
+    json config = json::parse(read_text(path));
+    bool has_cgroup_ns = false;
+    for (const auto& ns : config["linux"]["namespaces"]) has_cgroup_ns = has_cgroup_ns || ns["type"] == "cgroup";
+    if (!has_cgroup_ns) config["linux"]["namespaces"].push_back({{"type", "cgroup"}});
+    config["process"]["terminal"] = false;
+    config["process"]["args"] = {"/bin/sh", "-c", "/bin/rt-testhelper status Seccomp; /bin/rt-testhelper syscall unshare-user"};
+    bundle.config = config;
+    bundle.write();
+    r = rt({"run", "--bundle", bundle.dir(), new_id()});
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(r.out, "0\nok\n");
+    EXPECT_EQ(r.err, "");
 }
 
 }  // namespace
