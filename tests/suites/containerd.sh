@@ -76,36 +76,6 @@ trap cleanup EXIT
 trap "exit 143" TERM   # a timeout: clean up all the same
 trap "exit 130" INT
 
-# make_image DIR ARCHIVE: an OCI image archive holding DIR as its one layer,
-# named $image.
-make_image() {
-    local dir=$1 archive=$2 layout=$tmp/image blobs arch
-    blobs=$layout/blobs/sha256
-    arch=$(dpkg --print-architecture)   # Debian's names are the OCI ones but for:
-    case $arch in i386) arch=386 ;; armhf|armel) arch=arm ;; ppc64el) arch=ppc64le ;; esac
-    mkdir -p "$blobs"
-    # add_blob FILE: moves FILE into the blobs; sets digest, size.
-    add_blob() {
-        digest=$(sha256sum "$1" | cut -d' ' -f1)
-        size=$(stat -c %s "$1")
-        mv -- "$1" "$blobs/$digest"
-    }
-    tar -C "$dir" --numeric-owner -cf "$layout/layer" .
-    add_blob "$layout/layer"
-    local layer_digest=$digest layer_size=$size
-    printf '{"architecture":"%s","os":"linux","config":{"Env":["PATH=/usr/sbin:/usr/bin:/sbin:/bin"],"Cmd":["sh"]},"rootfs":{"type":"layers","diff_ids":["sha256:%s"]}}' \
-        "$arch" "$layer_digest" > "$layout/config"
-    add_blob "$layout/config"
-    printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:%s","size":%d},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar","digest":"sha256:%s","size":%d}]}' \
-        "$digest" "$size" "$layer_digest" "$layer_size" > "$layout/manifest"
-    add_blob "$layout/manifest"
-    printf '{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:%s","size":%d,"annotations":{"io.containerd.image.name":"%s","org.opencontainers.image.ref.name":"latest"},"platform":{"architecture":"%s","os":"linux"}}]}' \
-        "$digest" "$size" "$image" "$arch" > "$layout/index.json"
-    echo '{"imageLayoutVersion":"1.0.0"}' > "$layout/oci-layout"
-    tar -C "$layout" -cf "$archive" .
-    rm -rf -- "$layout"
-}
-
 # containerd of our own: config, root, state and socket under $tmp; no CRI
 # plugin (it would want CNI), no /opt/containerd (the opt plugin).
 cat > "$tmp/config.toml" <<EOF
@@ -142,7 +112,7 @@ if ! timeout 5 ctr --address "$sock" version &>/dev/null; then
 fi
 
 make_busybox_rootfs "$tmp/rootfs"
-make_image "$tmp/rootfs" "$tmp/image.tar"
+make_oci_archive "$tmp/rootfs" "$tmp/image.tar" "$image" '{"Env":["PATH=/usr/sbin:/usr/bin:/sbin:/bin"],"Cmd":["sh"]}'
 x "${ctr_[@]}" images import "$tmp/image.tar"
 if ((rc != 0)); then
     echo "Bail out! ctr images import failed: $err"

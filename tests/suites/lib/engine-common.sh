@@ -216,6 +216,40 @@ make_busybox_rootfs() {
         { echo "Bail out! scripts/mkrootfs $1 failed"; exit 1; }
 }
 
+# make_oci_archive DIR ARCHIVE NAME CONFIG: an OCI image archive (an image
+# layout in a tar, as `ctr images import` takes) holding DIR as its one layer,
+# named NAME (registry/repository:tag), with CONFIG as the image config's
+# "config" object (Env, Entrypoint, Cmd...).
+make_oci_archive() {
+    local dir=$1 archive=$2 name=$3 config=$4 layout blobs arch digest size tag=latest
+    [[ ${name##*/} == *:* ]] && tag=${name##*:}
+    layout=$(mktemp -d "$archive.layout.XXXXXX")
+    blobs=$layout/blobs/sha256
+    arch=$(dpkg --print-architecture)   # Debian's names are the OCI ones but for:
+    case $arch in i386) arch=386 ;; armhf|armel) arch=arm ;; ppc64el) arch=ppc64le ;; esac
+    mkdir -p "$blobs"
+    # add_blob FILE: moves FILE into the blobs; sets digest, size.
+    add_blob() {
+        digest=$(sha256sum "$1" | cut -d' ' -f1)
+        size=$(stat -c %s "$1")
+        mv -- "$1" "$blobs/$digest"
+    }
+    tar -C "$dir" --numeric-owner -cf "$layout/layer" .
+    add_blob "$layout/layer"
+    local layer_digest=$digest layer_size=$size
+    printf '{"architecture":"%s","os":"linux","config":%s,"rootfs":{"type":"layers","diff_ids":["sha256:%s"]}}' \
+        "$arch" "$config" "$layer_digest" > "$layout/config"
+    add_blob "$layout/config"
+    printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:%s","size":%d},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar","digest":"sha256:%s","size":%d}]}' \
+        "$digest" "$size" "$layer_digest" "$layer_size" > "$layout/manifest"
+    add_blob "$layout/manifest"
+    printf '{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:%s","size":%d,"annotations":{"io.containerd.image.name":"%s","org.opencontainers.image.ref.name":"%s"},"platform":{"architecture":"%s","os":"linux"}}]}' \
+        "$digest" "$size" "$name" "$tag" "$arch" > "$layout/index.json"
+    echo '{"imageLayoutVersion":"1.0.0"}' > "$layout/oci-layout"
+    tar -C "$layout" -cf "$archive" .
+    rm -rf -- "$layout"
+}
+
 # The background container both suites start once and later scenarios use:
 # each suite defines detached_steps, which sets bg_ok=1 when it runs.
 sc_detached() {
