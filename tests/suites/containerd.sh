@@ -28,10 +28,7 @@ containerd_pid=
 
 # /run/containerd and its runc/ and s/ (shim sockets) are containerd's fixed
 # paths; remove them at the end only if they were not there before.
-preexisting=()
-for d in /run/containerd /run/containerd/runc /run/containerd/s; do
-    [[ -e $d ]] && preexisting+=("$d")
-done
+remember_host_dirs /run/containerd /run/containerd/runc /run/containerd/s
 
 ctr_=(ctr --address "$sock" --namespace "$ns")
 
@@ -47,13 +44,7 @@ cleanup() {
     fi
     # Whatever the engine could not remove: containers still in the runtime's
     # state, then shims serving this namespace.
-    if [[ -d $runtime_root ]]; then
-        local id
-        for id in $(timeout 10 "$runtime" --root "$runtime_root" list -q 2>/dev/null); do
-            echo "# left behind by containerd: container $id; deleting it"
-            timeout 10 "$runtime" --root "$runtime_root" delete -f "$id" &>/dev/null
-        done
-    fi
+    delete_left_in_runtime "$runtime_root"
     kill_leftovers "$ns"
     if [[ -n $containerd_pid ]]; then
         kill -TERM "$containerd_pid" 2>/dev/null
@@ -62,10 +53,7 @@ cleanup() {
     unmount_under "$tmp"
     remove_cgroups "$ns"
     rm -rf -- "$runtime_root"
-    local d
-    for d in /run/containerd/s /run/containerd/runc /run/containerd; do
-        [[ " ${preexisting[*]} " == *" $d "* ]] || rmdir -- "$d" 2>/dev/null
-    done
+    remove_host_dirs_made /run/containerd/s /run/containerd/runc /run/containerd
     if [[ -n ${suite_failed_log:-} ]]; then
         echo "# containerd's log (last lines):"
         tail -n 20 "$tmp/containerd.log" | sed 's/^/#   /'

@@ -55,7 +55,7 @@ pause_image=rt-test.invalid/pause:1    # .invalid: a pull could never reach anyt
 busybox_image=rt-test.invalid/busybox:1
 containerd_pid=
 
-cri_remember_host_dirs
+remember_host_dirs "${cri_host_dirs[@]}"
 trap cri_cleanup EXIT
 trap "exit 143" TERM   # a timeout: clean up all the same
 trap "exit 130" INT

@@ -173,6 +173,36 @@ remove_cgroups() {
     done
 }
 
+# delete_left_in_runtime ROOT: deletes (-f) every container the runtime still
+# lists under ROOT, saying so: what the engine could not remove.
+delete_left_in_runtime() {
+    [[ -d $1 ]] || return 0
+    local id
+    for id in $(timeout 10 "$runtime" --root "$1" list -q 2>/dev/null); do
+        echo "# left behind by the engine: container $id; deleting it"
+        timeout 10 "$runtime" --root "$1" delete -f "$id" &>/dev/null || true
+    done
+}
+
+# remember_host_dirs DIR...: notes which of these fixed host paths (an
+# engine's, whatever its config says) exist now; remove_host_dirs_made DIR...
+# later removes, in the order given (deepest first), those that did not and
+# are empty.
+host_dirs_before=()
+remember_host_dirs() {
+    local d
+    for d; do
+        [[ -e $d ]] && host_dirs_before+=("$d")
+    done
+    return 0
+}
+remove_host_dirs_made() {
+    local d
+    for d; do
+        [[ " ${host_dirs_before[*]} " == *" $d "* ]] || rmdir -- "$d" 2>/dev/null || true
+    done
+}
+
 # pids_with_arg TEXT: pids of processes with an argument containing TEXT (a
 # name unique to this run of the suite), other than this shell.
 pids_with_arg() {

@@ -9,14 +9,7 @@
 # Fixed paths that containerd and CNI use whatever the config: the shims'
 # sockets under /run/containerd/s, the CNI results cache under
 # /var/lib/cni/results. Removed at the end only if this suite made them.
-cri_remember_host_dirs() {
-    preexisting=()
-    local d
-    for d in /run/containerd /run/containerd/s /var/lib/cni /var/lib/cni/results; do
-        [[ -e $d ]] && preexisting+=("$d")
-    done
-    return 0
-}
+cri_host_dirs=(/run/containerd/s /run/containerd /var/lib/cni/results /var/lib/cni)
 
 cri_cleanup() {
     set +e
@@ -34,13 +27,7 @@ cri_cleanup() {
     fi
     # What containerd could not remove: containers in the runtime's state,
     # then the shims of this containerd (their command lines name its socket).
-    if [[ -d $runtime_root ]]; then
-        local id
-        for id in $(timeout 10 "$runtime" --root "$runtime_root" list -q 2>/dev/null); do
-            echo "# left behind by containerd: container $id; deleting it"
-            timeout 10 "$runtime" --root "$runtime_root" delete -f "$id" &>/dev/null
-        done
-    fi
+    delete_left_in_runtime "$runtime_root"
     kill_leftovers "$sock"
     if [[ -n $containerd_pid ]]; then
         kill -TERM "$containerd_pid" 2>/dev/null
@@ -54,10 +41,7 @@ cri_cleanup() {
         remove_cgroups "$cgname"
     fi
     rm -f -- /var/lib/cni/results/"$netname"-*
-    local d
-    for d in /run/containerd/s /run/containerd /var/lib/cni/results /var/lib/cni; do
-        [[ " ${preexisting[*]} " == *" $d "* ]] || rmdir -- "$d" 2>/dev/null
-    done
+    remove_host_dirs_made "${cri_host_dirs[@]}"
     if [[ -n ${suite_failed_log:-} ]]; then
         echo "# containerd's log (last lines):"
         tail -n 20 "$tmp/containerd.log" | sed 's/^/#   /'
