@@ -66,38 +66,8 @@ trap "exit 130" INT
 
 # containerd of our own: config, root, state and socket under $tmp; no CRI
 # plugin (it would want CNI), no /opt/containerd (the opt plugin).
-cat > "$tmp/config.toml" <<EOF
-version = 2
-root = "$tmp/root"
-state = "$tmp/state"
-disabled_plugins = [
-  "io.containerd.grpc.v1.cri",
-  "io.containerd.internal.v1.opt",
-  "io.containerd.snapshotter.v1.aufs",
-  "io.containerd.snapshotter.v1.btrfs",
-  "io.containerd.snapshotter.v1.devmapper",
-  "io.containerd.snapshotter.v1.zfs",
-  "io.containerd.tracing.processor.v1.otlp",
-]
-[grpc]
-  address = "$sock"
-[debug]
-  level = "info"
-EOF
-# In a session of its own: a timeout or ^C signals our process group, and
-# containerd must outlive us long enough for the cleanup to use it.
-setsid containerd --config "$tmp/config.toml" > "$tmp/containerd.log" 2>&1 &
-containerd_pid=$!
-for _ in $(seq 100); do
-    timeout 5 ctr --address "$sock" version &>/dev/null && break
-    kill -0 "$containerd_pid" 2>/dev/null || break
-    sleep 0.1
-done
-if ! timeout 5 ctr --address "$sock" version &>/dev/null; then
-    suite_failed_log=1
-    echo "Bail out! containerd did not start"
-    exit 1
-fi
+containerd_config_head io.containerd.grpc.v1.cri > "$tmp/config.toml"
+start_containerd
 
 make_busybox_rootfs "$tmp/rootfs"
 make_oci_archive "$tmp/rootfs" "$tmp/image.tar" "$image" '{"Env":["PATH=/usr/sbin:/usr/bin:/sbin:/bin"],"Cmd":["sh"]}'

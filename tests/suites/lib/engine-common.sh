@@ -246,6 +246,48 @@ make_busybox_rootfs() {
         { echo "Bail out! scripts/mkrootfs $1 failed"; exit 1; }
 }
 
+# containerd_config_head [PLUGIN...]: the start of a containerd config.toml
+# whose root, state and socket ($sock) are in $tmp, with PLUGIN... and those
+# the engine suites never use disabled (/opt/containerd's opt, the
+# snapshotters this host lacks, tracing).
+containerd_config_head() {
+    echo 'version = 2'
+    echo "root = \"$tmp/root\""
+    echo "state = \"$tmp/state\""
+    echo 'disabled_plugins = ['
+    local plugin
+    for plugin in "$@" io.containerd.internal.v1.opt io.containerd.snapshotter.v1.aufs \
+            io.containerd.snapshotter.v1.btrfs io.containerd.snapshotter.v1.devmapper \
+            io.containerd.snapshotter.v1.zfs io.containerd.tracing.processor.v1.otlp; do
+        echo "  \"$plugin\","
+    done
+    echo ']'
+    echo '[grpc]'
+    echo "  address = \"$sock\""
+    echo '[debug]'
+    echo '  level = "info"'
+}
+
+# start_containerd: runs containerd with $tmp/config.toml, its log in
+# $tmp/containerd.log, and waits until it answers on $sock; sets
+# containerd_pid. Bails out when it does not start.
+start_containerd() {
+    # In a session of its own: a timeout or ^C signals our process group, and
+    # containerd must outlive us long enough for the cleanup to use it.
+    setsid containerd --config "$tmp/config.toml" > "$tmp/containerd.log" 2>&1 &
+    containerd_pid=$!
+    for _ in $(seq 100); do
+        timeout 5 ctr --address "$sock" version &>/dev/null && break
+        kill -0 "$containerd_pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    if ! timeout 5 ctr --address "$sock" version &>/dev/null; then
+        suite_failed_log=1
+        echo "Bail out! containerd did not start"
+        exit 1
+    fi
+}
+
 # make_oci_archive DIR ARCHIVE NAME CONFIG: an OCI image archive (an image
 # layout in a tar, as `ctr images import` takes) holding DIR as its one layer,
 # named NAME (registry/repository:tag), with CONFIG as the image config's

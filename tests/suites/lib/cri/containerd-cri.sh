@@ -137,22 +137,9 @@ cri_write_config() {
     local restrict_oom=false
     (( (16#$(awk '/^CapEff:/ { print $2 }' /proc/self/status) >> 24) & 1 )) || restrict_oom=true
     if [[ $restrict_oom == true ]]; then echo "# no CAP_SYS_RESOURCE: restrict_oom_score_adj = true"; fi
-    cat > "$tmp/config.toml" <<EOF
-version = 2
-root = "$tmp/root"
-state = "$tmp/state"
-disabled_plugins = [
-  "io.containerd.internal.v1.opt",
-  "io.containerd.snapshotter.v1.aufs",
-  "io.containerd.snapshotter.v1.btrfs",
-  "io.containerd.snapshotter.v1.devmapper",
-  "io.containerd.snapshotter.v1.zfs",
-  "io.containerd.tracing.processor.v1.otlp",
-]
-[grpc]
-  address = "$sock"
-[debug]
-  level = "info"
+    {
+        containerd_config_head
+        cat <<EOF
 [plugins."io.containerd.grpc.v1.cri"]
   sandbox_image = "$pause_image"
   stream_server_address = "127.0.0.1"
@@ -169,25 +156,13 @@ $(runtime_table rt-userns "$tmp/userns-spec.json")
     conf_dir = "$tmp/net.d"
     max_conf_num = 1
 EOF
+    } > "$tmp/config.toml"
 }
 
 # cri_start_containerd: starts containerd from $tmp/config.toml (sets
 # containerd_pid) and imports the images.
 cri_start_containerd() {
-    # In a session of its own: a timeout or ^C signals our process group, and
-    # containerd must outlive us long enough for the cleanup to use it.
-    setsid containerd --config "$tmp/config.toml" > "$tmp/containerd.log" 2>&1 &
-    containerd_pid=$!
-    for _ in $(seq 100); do
-        timeout 5 ctr --address "$sock" version &>/dev/null && break
-        kill -0 "$containerd_pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    if ! timeout 5 ctr --address "$sock" version &>/dev/null; then
-        suite_failed_log=1
-        echo "Bail out! containerd did not start"
-        exit 1
-    fi
+    start_containerd
     # The host paths containerd 1.6 makes 0700 (its root, the CRI plugin's
     # state with the pods' /dev/shm) and the suite's temp dir (the volumes): a
     # container's mapped root must reach the bind sources under them, because
