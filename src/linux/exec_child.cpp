@@ -25,8 +25,8 @@ struct NsFile {
     spec::NamespaceType type;
 };
 
-// The order they are joined in (pid and time apply to children: the parent
-// joins those around the clone).
+// The order they are joined in, as order_joins leaves it (pid and time apply
+// to children: the parent joins those around the clone).
 constexpr NsFile ns_files[] = {
     {"user", spec::NamespaceType::user}, {"ipc", spec::NamespaceType::ipc},
     {"uts", spec::NamespaceType::uts},   {"net", spec::NamespaceType::network},
@@ -123,6 +123,9 @@ NamespacePlan plan_joining(pid_t pid) {
         bool for_children = ns.type == spec::NamespaceType::pid || ns.type == spec::NamespaceType::time;
         (for_children ? plan.parent_joins : plan.joins).push_back({ns.type, std::move(fd)});
     }
+    // A container in a user namespace may share namespaces its user namespace
+    // does not own (a pod's, under the CRI): those are joined before it.
+    order_joins(plan);
     return plan;
 }
 

@@ -135,6 +135,7 @@ void drop_inherited_fds(const InitConfig& config, NamespacePlan& namespaces, Cha
     for (int fd = 3; fd < 3 + config.preserve_fds; ++fd) keep.push_back(fd);
     for (const auto& join : namespaces.joins) keep.push_back(join.fd.get());
     for (int fd : config.idmapped_mounts) keep.push_back(fd);
+    for (int fd : config.joined_namespace_mounts) keep.push_back(fd);
     close_fds_except(keep);
 }
 

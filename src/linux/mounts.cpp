@@ -86,11 +86,13 @@ void bind_host_stand_in(const std::string& what, const char* host_path, int targ
     if (options.flags & MS_RDONLY) options.attr_set |= MOUNT_ATTR_RDONLY;
 }
 
-// Attaches the idmapped tree the parent made (rt/linux/idmapped_mounts.hpp).
+// Attaches a detached tree made before the clone: the idmapped bind the
+// parent made (rt/linux/idmapped_mounts.hpp), or the sysfs or mqueue the
+// helper mounted in the pod's namespaces (rt/linux/joined_namespace_mounts.hpp).
 void attach_tree(const std::string& what, int tree_fd, int target_fd) {
     if (::syscall(SYS_move_mount, tree_fd, "", target_fd, "",
                   MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0) {
-        throw_errno(what + ": attach the idmapped mount (move_mount)");
+        throw_errno(what + ": attach the mount made before the clone (move_mount)");
     }
 }
 
@@ -115,6 +117,12 @@ void mount_one(InitContext& ctx, const spec::Mount& m, int tree_fd) {
             unsigned long flags = MS_BIND | (options.recursive_bind ? MS_REC : 0);
             do_mount(what, source, target.get(), nullptr, flags, "");
         }
+    } else if (tree_fd >= 0) {
+        // Mounted in the pod's namespaces before the clone: attached, then
+        // its flags applied as a bind's, below.
+        target = mkdir_all_in_root(ctx.root.get(), m.destination);
+        attach_tree(what, tree_fd, target.get());
+        bind = true;
     } else {
         target = mkdir_all_in_root(ctx.root.get(), m.destination);
         if (type == "cgroup" || type == "cgroup2") {
@@ -156,12 +164,17 @@ void mount_one(InitContext& ctx, const spec::Mount& m, int tree_fd) {
 
 void mount_all(InitContext& ctx) {
     const auto& trees = ctx.config.idmapped_mounts;
+    const auto& joined = ctx.config.joined_namespace_mounts;
     for (size_t i = 0; i < ctx.spec.mounts.size(); ++i) {
-        mount_one(ctx, ctx.spec.mounts[i], i < trees.size() ? trees[i] : -1);
+        int tree = i < trees.size() ? trees[i] : -1;
+        if (tree < 0 && i < joined.size()) tree = joined[i];
+        mount_one(ctx, ctx.spec.mounts[i], tree);
     }
     // Attached: the init has no more use for the detached trees' fds.
-    for (int fd : trees) {
-        if (fd >= 0) ::close(fd);
+    for (const auto* fds : {&trees, &joined}) {
+        for (int fd : *fds) {
+            if (fd >= 0) ::close(fd);
+        }
     }
 }
 

@@ -5,10 +5,12 @@
 #include <sched.h>
 #include <grp.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <cstddef>
 #include <optional>
 
 #include "rt/util/error.hpp"
@@ -42,22 +44,70 @@ std::string format_time_offsets(const spec::TimeOffsets& offsets) {
     return text;
 }
 
-bool user_namespace_first(const NamespacePlan& plan) {
-    if (!(plan.clone_flags & CLONE_NEWPID)) return false;
-    for (const auto& join : plan.joins) {
-        if (join.type == spec::NamespaceType::user) return true;
+size_t joins_before_clone(const NamespacePlan& plan) {
+    // No namespace can be owned by a user namespace that the clone makes:
+    // every join comes first.
+    if (plan.clone_flags & CLONE_NEWUSER) return plan.joins.size();
+    if (!(plan.clone_flags & CLONE_NEWPID)) return 0;
+    for (size_t i = 0; i < plan.joins.size(); ++i) {
+        if (plan.joins[i].type == spec::NamespaceType::user) return i + 1;
     }
-    return false;
+    return 0;
 }
 
-void enter_user_namespace_first(NamespacePlan& plan) {
-    for (auto it = plan.joins.begin(); it != plan.joins.end(); ++it) {
-        if (it->type != spec::NamespaceType::user) continue;
-        if (::setns(it->fd.get(), CLONE_NEWUSER) < 0) throw_errno("join user namespace");
-        plan.joins.erase(it);
-        plan.user_entered = true;
-        return;
+int enter_joins_before_clone(NamespacePlan& plan) {
+    size_t count = joins_before_clone(plan);
+    int entered = 0;
+    for (size_t i = 0; i < count; ++i) {
+        NamespaceJoin& join = plan.joins[i];
+        if (::setns(join.fd.get(), clone_flag(join.type)) < 0) {
+            throw_errno(std::string("join ") + spec::to_string(join.type) + " namespace");
+        }
+        if (join.type == spec::NamespaceType::user) plan.user_entered = true;
+        entered |= clone_flag(join.type);
     }
+    plan.joins.erase(plan.joins.begin(), plan.joins.begin() + static_cast<std::ptrdiff_t>(count));
+    return entered;
+}
+
+namespace {
+
+bool same_namespace(int a, int b) {
+    struct stat sa {}, sb {};
+    if (::fstat(a, &sa) < 0 || ::fstat(b, &sb) < 0) throw_errno("stat namespace");
+    return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+// True if the namespace of `fd` is owned by the user namespace of `userns`.
+// (EPERM: its owner is outside the caller's user namespace, so not that one.)
+bool owned_by(int fd, int userns) {
+    unique_fd owner(::ioctl(fd, NS_GET_USERNS));
+    if (!owner) {
+        if (errno == EPERM) return false;
+        throw_errno("ioctl NS_GET_USERNS");
+    }
+    return same_namespace(owner.get(), userns);
+}
+
+}  // namespace
+
+void order_joins(NamespacePlan& plan) {
+    auto user = std::find_if(plan.joins.begin(), plan.joins.end(), [](const NamespaceJoin& j) {
+        return j.type == spec::NamespaceType::user;
+    });
+    if (user == plan.joins.end()) return;
+    int userns = user->fd.get();
+    // Rank: 0 before the user namespace, 1 the user namespace, 2 after it.
+    auto rank = [userns](const NamespaceJoin& j) {
+        if (j.type == spec::NamespaceType::user) return 1;
+        return owned_by(j.fd.get(), userns) ? 2 : 0;
+    };
+    std::vector<std::pair<int, NamespaceJoin>> ranked;
+    for (auto& join : plan.joins) ranked.emplace_back(rank(join), std::move(join));
+    std::stable_sort(ranked.begin(), ranked.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    plan.joins.clear();
+    for (auto& entry : ranked) plan.joins.push_back(std::move(entry.second));
 }
 
 NamespacePlan plan_namespaces(const spec::Linux& linux) {
@@ -93,10 +143,7 @@ NamespacePlan plan_namespaces(const spec::Linux& linux) {
             plan.joins.push_back({ns.type, std::move(fd)});
         }
     }
-    // The user namespace first: the others are then joined with its rights.
-    std::stable_partition(plan.joins.begin(), plan.joins.end(), [](const NamespaceJoin& j) {
-        return j.type == spec::NamespaceType::user;
-    });
+    order_joins(plan);
     return plan;
 }
 
@@ -118,6 +165,8 @@ void become_user_namespace_root() {
 
 void enter_namespaces(NamespacePlan& plan) {
     if ((plan.clone_flags & CLONE_NEWUSER) || plan.user_entered) become_user_namespace_root();
+    // In order_joins' order: with a joined user namespace, what it does not
+    // own is joined with the caller's rights, before it.
     for (auto& join : plan.joins) {
         if (::setns(join.fd.get(), clone_flag(join.type)) < 0) {
             throw_errno(std::string("join ") + spec::to_string(join.type) + " namespace");

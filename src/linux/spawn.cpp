@@ -10,10 +10,13 @@
 
 #include <cerrno>
 #include <cstdint>
+#include <cstring>
+#include <string>
 #include <vector>
 
 #include "rt/linux/exec.hpp"
 #include "rt/linux/init.hpp"
+#include "rt/linux/joined_namespace_mounts.hpp"
 #include "rt/util/error.hpp"
 #include "rt/util/file.hpp"
 #include "rt/util/process.hpp"
@@ -122,12 +125,14 @@ pid_t clone_init(const InitConfig& config, NamespacePlan& namespaces, Channel& p
     return pid;
 }
 
-// The init cloned by a helper that joined the container's user namespace
-// first, so that the init's new pid namespace is owned by it. CLONE_PARENT
-// makes the init rt's child all the same (rt waits for it, it dies with
-// rt); the helper reports its pid, or the errno of what failed, and exits.
-pid_t clone_init_in_user_namespace(const InitConfig& config, NamespacePlan& namespaces,
-                                   Channel& parent_end, Channel& child_end) {
+// The init cloned by a helper that first joined the namespaces that must
+// precede the clone (joins_before_clone: those a new user namespace would
+// lose the right to join, or the user namespace that must own the new pid
+// namespace). CLONE_PARENT makes the init rt's child all the same (rt waits
+// for it, it dies with rt); the helper reports its pid, or the errno and
+// message of what failed, and exits.
+pid_t clone_init_after_joins(const InitConfig& config, NamespacePlan& namespaces,
+                             Channel& parent_end, Channel& child_end) {
     int report[2];
     if (::pipe2(report, O_CLOEXEC) < 0) throw_errno("pipe");
     unique_fd report_read(report[0]), report_write(report[1]);
@@ -135,28 +140,48 @@ pid_t clone_init_in_user_namespace(const InitConfig& config, NamespacePlan& name
     if (helper < 0) throw_errno("fork");
     if (helper == 0) {
         int result;
+        std::string message;
         try {
-            enter_user_namespace_first(namespaces);
+            int joined = enter_joins_before_clone(namespaces);
+            // What a new user namespace could not mount in the namespaces
+            // just joined, mounted now (the init inherits the fds).
+            InitConfig init_config = config;
+            std::vector<unique_fd> mounts;
+            if (namespaces.clone_flags & CLONE_NEWUSER) {
+                mounts = mount_in_joined_namespaces(*config.spec, joined);
+                for (const auto& fd : mounts) init_config.joined_namespace_mounts.push_back(fd.get());
+            }
             CloneArgs args{};
             args.flags = static_cast<uint64_t>(namespaces.clone_flags) | CLONE_PARENT;
             pid_t pid = static_cast<pid_t>(::syscall(SYS_clone3, &args, sizeof args));
-            if (pid == 0) run_init(config, namespaces, parent_end, child_end);
+            if (pid == 0) run_init(init_config, namespaces, parent_end, child_end);
             result = pid < 0 ? -errno : pid;
+            if (pid < 0) message = errno_message(errno, "clone container init");
         } catch (const Error& e) {
             result = -(e.err() ? e.err() : EPERM);
+            message = e.what();
         }
-        ssize_t n = ::write(report_write.get(), &result, sizeof result);
-        ::_exit(n == sizeof result ? 0 : 1);
+        // The pid, or -errno and what failed (one write: a pipe takes it whole).
+        std::string report_text(reinterpret_cast<const char*>(&result), sizeof result);
+        if (result < 0) report_text += message;
+        ssize_t n = ::write(report_write.get(), report_text.data(), report_text.size());
+        ::_exit(n == static_cast<ssize_t>(report_text.size()) ? 0 : 1);
     }
     report_write.reset();
-    int result = 0;
+    char buffer[sizeof(int) + 1024];
     ssize_t got;
     do {
-        got = ::read(report_read.get(), &result, sizeof result);
+        got = ::read(report_read.get(), buffer, sizeof buffer);
     } while (got < 0 && errno == EINTR);
     wait_child(helper);
-    if (got != sizeof result) throw Error("clone container init: the helper in the user namespace died");
-    if (result < 0) throw_errno(-result, "clone container init in the joined user namespace");
+    if (got < static_cast<ssize_t>(sizeof(int))) {
+        throw Error("clone container init: the helper that joins its namespaces died");
+    }
+    int result;
+    std::memcpy(&result, buffer, sizeof result);
+    if (result < 0) {
+        throw Error(std::string(buffer + sizeof result, static_cast<size_t>(got) - sizeof result), -result);
+    }
     return result;
 }
 
@@ -168,8 +193,8 @@ InitProcess spawn_init(const InitConfig& config, NamespacePlan& namespaces) {
     pid_t pid;
     {
         ChildrenNamespaces for_children(namespaces);
-        pid = user_namespace_first(namespaces)
-                  ? clone_init_in_user_namespace(config, namespaces, parent_end, child_end)
+        pid = joins_before_clone(namespaces) > 0
+                  ? clone_init_after_joins(config, namespaces, parent_end, child_end)
                   : clone_init(config, namespaces, parent_end, child_end, pidfd);
     }
     InitProcess init;

@@ -165,6 +165,89 @@ TEST_F(UserNamespace, JoinsAnotherContainersUserNamespace) {
     EXPECT_EQ(r.out, "0\n         0     100000      65536\n" + std::string(link) + "\n");
 }
 
+// A pod under the CRI with a user namespace for its containers (containerd
+// 1.6's base_runtime_spec): each container makes its own user namespace and
+// joins the pod's network, ipc and uts namespaces, which the host's user
+// namespace owns. They must be joined before the new user namespace exists:
+// in it, rt would no longer have the right to.
+class JoinsHostOwnedNamespaces : public UserNamespace {
+protected:
+    void SetUp() override {
+        UserNamespace::SetUp();  // root_ for rt
+        pod_.args({"/bin/rt-testhelper", "sleep", "60"});
+        pod_id_ = new_id("pod");
+        auto r = rt({"create", "--bundle", pod_.dir(), pod_id_});
+        EXPECT_EQ(r.status, 0) << r.err;
+        pod_pid_ = state(pod_id_).value("pid", 0);
+        auto& ns = bundle_.config["linux"]["namespaces"];
+        for (auto& entry : ns) {
+            std::string type = entry["type"];
+            if (type == "network") entry["path"] = pod_ns("net");
+            if (type == "ipc" || type == "uts") entry["path"] = pod_ns(type);
+        }
+        bundle_.config.erase("hostname");  // the pod's uts namespace has it
+        bundle_.write();
+    }
+    std::string pod_ns(const std::string& name) const {
+        return "/proc/" + std::to_string(pod_pid_) + "/ns/" + name;
+    }
+    std::string pod_links() const {
+        std::string text;
+        for (const char* name : {"net", "ipc", "uts"}) {
+            char link[256] = {};
+            if (readlink(pod_ns(name).c_str(), link, sizeof link - 1) > 0) text += std::string(link) + "\n";
+        }
+        return text;
+    }
+    static constexpr const char* kShow =
+        "for n in net ipc uts; do readlink /proc/self/ns/$n; done; hostname; cat /proc/self/uid_map";
+    Bundle pod_;
+    std::string pod_id_;
+    int pod_pid_ = 0;
+};
+
+TEST_F(JoinsHostOwnedNamespaces, CreateJoinsThemBeforeItsUserNamespace) {
+    ASSERT_GT(pod_pid_, 0);
+    auto r = sh(kShow);
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(r.out, pod_links() + "rt-test\n         0     100000      65536\n");
+}
+
+TEST_F(JoinsHostOwnedNamespaces, ExecJoinsThemBeforeTheContainersUserNamespace) {
+    ASSERT_GT(pod_pid_, 0);
+    bundle_.args({"/bin/rt-testhelper", "sleep", "60"});
+    std::string id = new_id();
+    auto r = rt({"run", "--detach", "--bundle", bundle_.dir(), id});
+    ASSERT_EQ(r.status, 0) << r.err;
+    r = rt({"exec", id, "/bin/sh", "-c", kShow});
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(r.out, pod_links() + "rt-test\n         0     100000      65536\n");
+}
+
+// Neither can be mounted from the new user namespace; the host's would show
+// the host's network devices and message queues, not the pod's.
+TEST_F(JoinsHostOwnedNamespaces, SysfsAndMqueueAreThoseOfThePodsNamespaces) {
+    ASSERT_GT(pod_pid_, 0);
+    std::string pod_root = "/proc/" + std::to_string(pod_pid_) + "/root";
+    auto r = sh("ls /sys/class/net | tr '\\n' ' '; echo; grep -E ' /sys | /dev/mqueue ' /proc/self/mounts;"
+                "/bin/rt-testhelper write /sys/kernel/x 1; touch /dev/mqueue/rt-test-queue && echo queued");
+    ASSERT_EQ(r.status, 0) << r.err;
+    std::string pod_devices;
+    for (const auto& entry : fs::directory_iterator(pod_root + "/sys/class/net")) {
+        pod_devices.push_back(' ');
+        pod_devices += entry.path().filename().string();
+    }
+    EXPECT_EQ(pod_devices, " lo");  // a new network namespace: only lo
+    EXPECT_EQ(r.out,
+              "lo \n"
+              "mqueue /dev/mqueue mqueue rw,nosuid,nodev,noexec,relatime 0 0\n"
+              "sysfs /sys sysfs ro,nosuid,nodev,noexec,relatime 0 0\n"
+              "EROFS\n"
+              "queued\n");
+    // The queue is in the pod's ipc namespace: its own /dev/mqueue shows it.
+    EXPECT_TRUE(path_exists(pod_root + "/dev/mqueue/rt-test-queue"));
+}
+
 TEST_F(UserNamespace, HooksAndMountsWorkAsWithout) {
     // The parts that act on host paths from inside (exec fifo, keyring,
     // mqueue, cgroup mount) all work from the mapped root.

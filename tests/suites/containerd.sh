@@ -28,10 +28,7 @@ containerd_pid=
 
 # /run/containerd and its runc/ and s/ (shim sockets) are containerd's fixed
 # paths; remove them at the end only if they were not there before.
-preexisting=()
-for d in /run/containerd /run/containerd/runc /run/containerd/s; do
-    [[ -e $d ]] && preexisting+=("$d")
-done
+remember_host_dirs /run/containerd /run/containerd/runc /run/containerd/s
 
 ctr_=(ctr --address "$sock" --namespace "$ns")
 
@@ -47,13 +44,7 @@ cleanup() {
     fi
     # Whatever the engine could not remove: containers still in the runtime's
     # state, then shims serving this namespace.
-    if [[ -d $runtime_root ]]; then
-        local id
-        for id in $(timeout 10 "$runtime" --root "$runtime_root" list -q 2>/dev/null); do
-            echo "# left behind by containerd: container $id; deleting it"
-            timeout 10 "$runtime" --root "$runtime_root" delete -f "$id" &>/dev/null
-        done
-    fi
+    delete_left_in_runtime "$runtime_root"
     kill_leftovers "$ns"
     if [[ -n $containerd_pid ]]; then
         kill -TERM "$containerd_pid" 2>/dev/null
@@ -62,10 +53,7 @@ cleanup() {
     unmount_under "$tmp"
     remove_cgroups "$ns"
     rm -rf -- "$runtime_root"
-    local d
-    for d in /run/containerd/s /run/containerd/runc /run/containerd; do
-        [[ " ${preexisting[*]} " == *" $d "* ]] || rmdir -- "$d" 2>/dev/null
-    done
+    remove_host_dirs_made /run/containerd/s /run/containerd/runc /run/containerd
     if [[ -n ${suite_failed_log:-} ]]; then
         echo "# containerd's log (last lines):"
         tail -n 20 "$tmp/containerd.log" | sed 's/^/#   /'
@@ -76,73 +64,13 @@ trap cleanup EXIT
 trap "exit 143" TERM   # a timeout: clean up all the same
 trap "exit 130" INT
 
-# make_image DIR ARCHIVE: an OCI image archive holding DIR as its one layer,
-# named $image.
-make_image() {
-    local dir=$1 archive=$2 layout=$tmp/image blobs arch
-    blobs=$layout/blobs/sha256
-    arch=$(dpkg --print-architecture)   # Debian's names are the OCI ones but for:
-    case $arch in i386) arch=386 ;; armhf|armel) arch=arm ;; ppc64el) arch=ppc64le ;; esac
-    mkdir -p "$blobs"
-    # add_blob FILE: moves FILE into the blobs; sets digest, size.
-    add_blob() {
-        digest=$(sha256sum "$1" | cut -d' ' -f1)
-        size=$(stat -c %s "$1")
-        mv -- "$1" "$blobs/$digest"
-    }
-    tar -C "$dir" --numeric-owner -cf "$layout/layer" .
-    add_blob "$layout/layer"
-    local layer_digest=$digest layer_size=$size
-    printf '{"architecture":"%s","os":"linux","config":{"Env":["PATH=/usr/sbin:/usr/bin:/sbin:/bin"],"Cmd":["sh"]},"rootfs":{"type":"layers","diff_ids":["sha256:%s"]}}' \
-        "$arch" "$layer_digest" > "$layout/config"
-    add_blob "$layout/config"
-    printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:%s","size":%d},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar","digest":"sha256:%s","size":%d}]}' \
-        "$digest" "$size" "$layer_digest" "$layer_size" > "$layout/manifest"
-    add_blob "$layout/manifest"
-    printf '{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:%s","size":%d,"annotations":{"io.containerd.image.name":"%s","org.opencontainers.image.ref.name":"latest"},"platform":{"architecture":"%s","os":"linux"}}]}' \
-        "$digest" "$size" "$image" "$arch" > "$layout/index.json"
-    echo '{"imageLayoutVersion":"1.0.0"}' > "$layout/oci-layout"
-    tar -C "$layout" -cf "$archive" .
-    rm -rf -- "$layout"
-}
-
 # containerd of our own: config, root, state and socket under $tmp; no CRI
 # plugin (it would want CNI), no /opt/containerd (the opt plugin).
-cat > "$tmp/config.toml" <<EOF
-version = 2
-root = "$tmp/root"
-state = "$tmp/state"
-disabled_plugins = [
-  "io.containerd.grpc.v1.cri",
-  "io.containerd.internal.v1.opt",
-  "io.containerd.snapshotter.v1.aufs",
-  "io.containerd.snapshotter.v1.btrfs",
-  "io.containerd.snapshotter.v1.devmapper",
-  "io.containerd.snapshotter.v1.zfs",
-  "io.containerd.tracing.processor.v1.otlp",
-]
-[grpc]
-  address = "$sock"
-[debug]
-  level = "info"
-EOF
-# In a session of its own: a timeout or ^C signals our process group, and
-# containerd must outlive us long enough for the cleanup to use it.
-setsid containerd --config "$tmp/config.toml" > "$tmp/containerd.log" 2>&1 &
-containerd_pid=$!
-for _ in $(seq 100); do
-    timeout 5 ctr --address "$sock" version &>/dev/null && break
-    kill -0 "$containerd_pid" 2>/dev/null || break
-    sleep 0.1
-done
-if ! timeout 5 ctr --address "$sock" version &>/dev/null; then
-    suite_failed_log=1
-    echo "Bail out! containerd did not start"
-    exit 1
-fi
+containerd_config_head io.containerd.grpc.v1.cri > "$tmp/config.toml"
+start_containerd
 
 make_busybox_rootfs "$tmp/rootfs"
-make_image "$tmp/rootfs" "$tmp/image.tar"
+make_oci_archive "$tmp/rootfs" "$tmp/image.tar" "$image" '{"Env":["PATH=/usr/sbin:/usr/bin:/sbin:/bin"],"Cmd":["sh"]}'
 x "${ctr_[@]}" images import "$tmp/image.tar"
 if ((rc != 0)); then
     echo "Bail out! ctr images import failed: $err"

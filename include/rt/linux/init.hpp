@@ -31,6 +31,10 @@ struct InitConfig {
     // Per config mount, the fd of the idmapped tree the parent made for it
     // (rt/linux/idmapped_mounts.hpp), -1 for the others.
     std::vector<int> idmapped_mounts;
+    // Per config mount, the fd of the sysfs or mqueue the helper that joined
+    // the pod's namespaces mounted there (rt/linux/joined_namespace_mounts.hpp),
+    // -1 for the others; set in the helper only.
+    std::vector<int> joined_namespace_mounts;
 };
 
 struct InitProcess {

@@ -173,6 +173,36 @@ remove_cgroups() {
     done
 }
 
+# delete_left_in_runtime ROOT: deletes (-f) every container the runtime still
+# lists under ROOT, saying so: what the engine could not remove.
+delete_left_in_runtime() {
+    [[ -d $1 ]] || return 0
+    local id
+    for id in $(timeout 10 "$runtime" --root "$1" list -q 2>/dev/null); do
+        echo "# left behind by the engine: container $id; deleting it"
+        timeout 10 "$runtime" --root "$1" delete -f "$id" &>/dev/null || true
+    done
+}
+
+# remember_host_dirs DIR...: notes which of these fixed host paths (an
+# engine's, whatever its config says) exist now; remove_host_dirs_made DIR...
+# later removes, in the order given (deepest first), those that did not and
+# are empty.
+host_dirs_before=()
+remember_host_dirs() {
+    local d
+    for d; do
+        [[ -e $d ]] && host_dirs_before+=("$d")
+    done
+    return 0
+}
+remove_host_dirs_made() {
+    local d
+    for d; do
+        [[ " ${host_dirs_before[*]} " == *" $d "* ]] || rmdir -- "$d" 2>/dev/null || true
+    done
+}
+
 # pids_with_arg TEXT: pids of processes with an argument containing TEXT (a
 # name unique to this run of the suite), other than this shell.
 pids_with_arg() {
@@ -214,6 +244,82 @@ make_busybox_rootfs() {
     source_dir=$(cd "$suite_lib/../../.." && pwd)
     "${RT_SOURCE_DIR:-$source_dir}/scripts/mkrootfs" "$1" > /dev/null ||
         { echo "Bail out! scripts/mkrootfs $1 failed"; exit 1; }
+}
+
+# containerd_config_head [PLUGIN...]: the start of a containerd config.toml
+# whose root, state and socket ($sock) are in $tmp, with PLUGIN... and those
+# the engine suites never use disabled (/opt/containerd's opt, the
+# snapshotters this host lacks, tracing).
+containerd_config_head() {
+    echo 'version = 2'
+    echo "root = \"$tmp/root\""
+    echo "state = \"$tmp/state\""
+    echo 'disabled_plugins = ['
+    local plugin
+    for plugin in "$@" io.containerd.internal.v1.opt io.containerd.snapshotter.v1.aufs \
+            io.containerd.snapshotter.v1.btrfs io.containerd.snapshotter.v1.devmapper \
+            io.containerd.snapshotter.v1.zfs io.containerd.tracing.processor.v1.otlp; do
+        echo "  \"$plugin\","
+    done
+    echo ']'
+    echo '[grpc]'
+    echo "  address = \"$sock\""
+    echo '[debug]'
+    echo '  level = "info"'
+}
+
+# start_containerd: runs containerd with $tmp/config.toml, its log in
+# $tmp/containerd.log, and waits until it answers on $sock; sets
+# containerd_pid. Bails out when it does not start.
+start_containerd() {
+    # In a session of its own: a timeout or ^C signals our process group, and
+    # containerd must outlive us long enough for the cleanup to use it.
+    setsid containerd --config "$tmp/config.toml" > "$tmp/containerd.log" 2>&1 &
+    containerd_pid=$!
+    for _ in $(seq 100); do
+        timeout 5 ctr --address "$sock" version &>/dev/null && break
+        kill -0 "$containerd_pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    if ! timeout 5 ctr --address "$sock" version &>/dev/null; then
+        suite_failed_log=1
+        echo "Bail out! containerd did not start"
+        exit 1
+    fi
+}
+
+# make_oci_archive DIR ARCHIVE NAME CONFIG: an OCI image archive (an image
+# layout in a tar, as `ctr images import` takes) holding DIR as its one layer,
+# named NAME (registry/repository:tag), with CONFIG as the image config's
+# "config" object (Env, Entrypoint, Cmd...).
+make_oci_archive() {
+    local dir=$1 archive=$2 name=$3 config=$4 layout blobs arch digest size tag=latest
+    [[ ${name##*/} == *:* ]] && tag=${name##*:}
+    layout=$(mktemp -d "$archive.layout.XXXXXX")
+    blobs=$layout/blobs/sha256
+    arch=$(dpkg --print-architecture)   # Debian's names are the OCI ones but for:
+    case $arch in i386) arch=386 ;; armhf|armel) arch=arm ;; ppc64el) arch=ppc64le ;; esac
+    mkdir -p "$blobs"
+    # add_blob FILE: moves FILE into the blobs; sets digest, size.
+    add_blob() {
+        digest=$(sha256sum "$1" | cut -d' ' -f1)
+        size=$(stat -c %s "$1")
+        mv -- "$1" "$blobs/$digest"
+    }
+    tar -C "$dir" --numeric-owner -cf "$layout/layer" .
+    add_blob "$layout/layer"
+    local layer_digest=$digest layer_size=$size
+    printf '{"architecture":"%s","os":"linux","config":%s,"rootfs":{"type":"layers","diff_ids":["sha256:%s"]}}' \
+        "$arch" "$config" "$layer_digest" > "$layout/config"
+    add_blob "$layout/config"
+    printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:%s","size":%d},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar","digest":"sha256:%s","size":%d}]}' \
+        "$digest" "$size" "$layer_digest" "$layer_size" > "$layout/manifest"
+    add_blob "$layout/manifest"
+    printf '{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:%s","size":%d,"annotations":{"io.containerd.image.name":"%s","org.opencontainers.image.ref.name":"%s"},"platform":{"architecture":"%s","os":"linux"}}]}' \
+        "$digest" "$size" "$name" "$tag" "$arch" > "$layout/index.json"
+    echo '{"imageLayoutVersion":"1.0.0"}' > "$layout/oci-layout"
+    tar -C "$layout" -cf "$archive" .
+    rm -rf -- "$layout"
 }
 
 # The background container both suites start once and later scenarios use:
