@@ -369,6 +369,14 @@ void RtTest::expect_create_fails(Bundle& bundle, const std::string& message) {
     EXPECT_TRUE(host_mounts_containing(bundle.dir()).empty());
 }
 
+std::string RtTest::start_container(Bundle& bundle) {
+    bundle.args({"/bin/rt-testhelper", "pause"});
+    std::string id = new_id();
+    auto r = rt({"run", "-d", "--bundle", bundle.dir(), id});
+    EXPECT_EQ(r.status, 0) << r.err;
+    return id;
+}
+
 std::string RtTest::new_id(const std::string& hint) {
     return hint + "-" + std::to_string(getpid()) + "-" + std::to_string(++id_counter_);
 }

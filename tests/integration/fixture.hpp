@@ -114,6 +114,9 @@ protected:
     json state(const std::string& id);
     // A unique container ID for this test.
     std::string new_id(const std::string& hint = "c");
+    // `run -d` of `bundle` with an init that waits for a signal (its args
+    // replaced): a running container to work on. Returns its ID.
+    std::string start_container(Bundle& bundle);
     // `create` of `bundle` (written first) must fail with `message` and leave
     // no state and no mount behind.
     void expect_create_fails(Bundle& bundle, const std::string& message);

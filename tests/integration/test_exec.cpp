@@ -15,14 +15,6 @@ namespace {
 
 class Exec : public RtTest {
 protected:
-    // A running container whose init waits for a signal.
-    std::string start_container(Bundle& bundle) {
-        bundle.args({"/bin/rt-testhelper", "pause"});
-        std::string id = new_id();
-        auto r = rt({"run", "-d", "--bundle", bundle.dir(), id});
-        EXPECT_EQ(r.status, 0) << r.err;
-        return id;
-    }
     int init_pid(const std::string& id) { return state(id)["pid"]; }
 };
 

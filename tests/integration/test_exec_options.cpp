@@ -15,13 +15,6 @@ namespace {
 
 class ExecOptions : public RtTest {
 protected:
-    std::string start_container(Bundle& bundle) {
-        bundle.args({"/bin/rt-testhelper", "pause"});
-        std::string id = new_id();
-        auto r = rt({"run", "-d", "--bundle", bundle.dir(), id});
-        EXPECT_EQ(r.status, 0) << r.err;
-        return id;
-    }
     size_t process_count(const std::string& id) {
         auto r = rt({"ps", "-f", "json", id});
         return r.status == 0 ? json::parse(r.out).size() : 0;
