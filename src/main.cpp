@@ -2,12 +2,23 @@
 #include <CLI/CLI.hpp>
 #include <seccomp.h>
 
+#include <iostream>
+#include <optional>
 
 #include "cli/commands.hpp"
 #include "rt/util/error.hpp"
 #include "rt/util/log.hpp"
 
 namespace {
+
+// Every command of rt, in the order `rt --help` lists them. A new command is
+// one add_* function in cli/ and one line here.
+constexpr void (*commands[])(CLI::App&, rt::cli::Context&) = {
+    rt::cli::add_create, rt::cli::add_start,  rt::cli::add_state,    rt::cli::add_kill,
+    rt::cli::add_delete, rt::cli::add_run,    rt::cli::add_list,     rt::cli::add_spec,
+    rt::cli::add_update, rt::cli::add_pause,  rt::cli::add_resume,   rt::cli::add_ps,
+    rt::cli::add_events, rt::cli::add_exec,   rt::cli::add_features, rt::cli::add_help,
+};
 
 std::string version_text() {
     const scmp_version* seccomp = seccomp_version();
@@ -16,14 +27,26 @@ std::string version_text() {
            std::to_string(seccomp->micro);
 }
 
-// CLI11 says "A subcommand is required" for `rt pause ID` when rt has no
-// `pause`: name the command instead.
-std::string parse_error_text(const CLI::App& app, const CLI::ParseError& e) {
+// The command word when it names no command of rt (`rt checkpoint ...`):
+// CLI11 leaves it unparsed, and would say "A subcommand is required", or
+// print the main help for `rt checkpoint --help`.
+std::optional<std::string> unknown_command(const CLI::App& app) {
+    if (!app.get_subcommands().empty()) return std::nullopt;
     auto rest = app.remaining();
-    if (app.get_subcommands().empty() && !rest.empty() && !rest.front().empty() && rest.front()[0] != '-') {
-        return "unknown command \"" + rest.front() + "\"";
+    if (rest.empty() || rest.front().empty() || rest.front()[0] == '-') return std::nullopt;
+    return rest.front();
+}
+
+// Errors before the command runs go into the --log file too: containerd's
+// shim and conmon show the user the last error there, and nothing else.
+int usage_error(const rt::cli::Context& ctx, const std::string& message, int status) {
+    try {
+        const auto& g = ctx.globals;
+        rt::log::configure(g.log, g.log_format == "json" ? rt::log::Format::json : rt::log::Format::text, false);
+    } catch (const std::exception&) {
     }
-    return e.what();
+    rt::log::fatal(message);
+    return status;
 }
 
 }  // namespace
@@ -32,40 +55,31 @@ int main(int argc, char** argv) {
     rt::cli::Context ctx;
     CLI::App app{"rt: a low-level OCI container runtime", "rt"};
     app.set_version_flag("-v,--version", version_text());
+    // runc (urfave/cli) takes the last of a repeated single-value option:
+    // CRI-O's conmon-rs passes --root twice. Set before any option or
+    // subcommand exists, so that every one inherits it; the options runc
+    // treats as lists (exec --env, --cap, ...) say TakeAll themselves.
+    app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
     app.require_subcommand(1);
     app.fallthrough();
     rt::cli::add_global_options(app, ctx);
-    rt::cli::add_create(app, ctx);
-    rt::cli::add_start(app, ctx);
-    rt::cli::add_state(app, ctx);
-    rt::cli::add_kill(app, ctx);
-    rt::cli::add_delete(app, ctx);
-    rt::cli::add_run(app, ctx);
-    rt::cli::add_list(app, ctx);
-    rt::cli::add_spec(app, ctx);
-    rt::cli::add_update(app, ctx);
-    rt::cli::add_pause(app, ctx);
-    rt::cli::add_resume(app, ctx);
-    rt::cli::add_ps(app, ctx);
-    rt::cli::add_events(app, ctx);
-    rt::cli::add_exec(app, ctx);
-    rt::cli::add_features(app, ctx);
+    for (auto add : commands) add(app, ctx);
 
     try {
         app.parse(argc, argv);
-    } catch (const CLI::Success& e) {
-        return app.exit(e);  // --help, --version
     } catch (const CLI::ParseError& e) {
-        // Into the --log file too: containerd's shim and conmon show the
-        // user the last error there, and nothing else.
-        try {
-            const auto& g = ctx.globals;
-            rt::log::configure(g.log, g.log_format == "json" ? rt::log::Format::json : rt::log::Format::text,
-                               false);
-        } catch (const std::exception&) {
+        // An unknown command is an error even with --help, with runc's exit
+        // status.
+        if (auto name = unknown_command(app)) {
+            return usage_error(ctx, rt::cli::unknown_command_message(*name), rt::cli::unknown_command_status);
         }
-        rt::log::fatal(parse_error_text(app, e));
-        return 1;
+        if (dynamic_cast<const CLI::Success*>(&e)) return app.exit(e);  // --help, --version
+        // `rt` alone: the help, as runc prints it.
+        if (argc == 1) {
+            std::cout << app.help();
+            return 0;
+        }
+        return usage_error(ctx, e.what(), 1);
     }
 
     try {
@@ -76,6 +90,6 @@ int main(int argc, char** argv) {
         return ctx.action ? ctx.action() : 0;
     } catch (const std::exception& e) {
         rt::log::fatal(e.what());
-        return 1;
+        return ctx.failure_status;
     }
 }

@@ -79,7 +79,7 @@ void make_v2_cgroup(const std::string& mount, const std::string& leaf, const std
                 throw_errno(err, "enable the " + controller + " controller: write " +
                                      level.file("cgroup.subtree_control") + " \"+" + controller + "\"");
             }
-            log::debug("cgroups: could not enable " + controller + " in " + level.path() + " (unused)");
+            log::debug("cgroups: could not enable ", controller, " in ", level.path(), " (unused)");
         }
     }
 }

@@ -25,6 +25,9 @@ struct Globals {
 struct Context {
     Globals globals;
     std::function<int()> action;  // returns rt's exit status
+    // rt's exit status when the action throws. exec says 255, as runc, so
+    // that its callers tell rt's failure from the process's own status.
+    int failure_status = 1;
 
     state::Store store() const { return state::Store(globals.root); }
 };
@@ -46,6 +49,17 @@ void add_ps(CLI::App& app, Context& ctx);
 void add_events(CLI::App& app, Context& ctx);
 void add_exec(CLI::App& app, Context& ctx);
 void add_features(CLI::App& app, Context& ctx);
+// `rt help [COMMAND]` (runc's, alias `h`): the help of rt or of a command.
+void add_help(CLI::App& app, Context& ctx);
+
+// A command rt does not have is an error naming it, with runc's exit status.
+constexpr int unknown_command_status = 3;
+std::string unknown_command_message(const std::string& name);
+
+// For the commands whose words after the options go on as they are (exec,
+// ps): the first of them is the container ID, and an option there is one
+// this command does not have (a usage error, as in runc), not an ID.
+void reject_unknown_option(const std::string& first_word);
 
 // Refuses global flags this build cannot honour, with a clear error.
 void check_globals(const Globals& globals);

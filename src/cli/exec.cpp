@@ -15,6 +15,7 @@ void add_exec(CLI::App& app, Context& ctx) {
     sub->add_option("--pid-file", o->pid_file, "write the process's host pid to this file");
     sub->add_option("--console-socket", o->console_socket,
                     "unix socket that receives the pty master (with --tty --detach)");
+    sub->add_option("--pidfd-socket", o->pidfd_socket, "unix socket that receives a pidfd of the process");
     sub->add_option("--cwd", o->cwd, "working directory inside the container");
     sub->add_option("-e,--env", o->env, "NAME=VALUE, over the container's environment (repeatable)")
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
@@ -29,6 +30,14 @@ void add_exec(CLI::App& app, Context& ctx) {
     sub->add_flag("--no-new-privs", o->no_new_privs, "set no_new_privs for the process");
     sub->add_option("--preserve-fds", o->preserve_fds, "pass N extra fds (3 .. 3+N-1) to the process");
     sub->add_option("--apparmor", o->apparmor, "AppArmor profile of the process");
+    sub->add_option("--process-label", o->process_label, "SELinux label of the process");
+    sub->add_flag("--ignore-paused", o->ignore_paused,
+                  "exec into a paused container too (the process is frozen with it until resume)");
+    sub->add_option("--cgroup", o->cgroups,
+                    "[CONTROLLER[,CONTROLLER...]:]PATH: run in this existing sub-cgroup of the container's "
+                    "(repeatable, one per controller)")
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+        ->allow_extra_args(false);
     // The first word that is not one of the options above is the container
     // ID, and everything after it is the command, its options included
     // (`rt exec ID sh -c ...`), as runc reads it: CLI11 hands those words
@@ -41,9 +50,11 @@ void add_exec(CLI::App& app, Context& ctx) {
     sub->callback([&ctx, o, sub] {
         std::vector<std::string> words = sub->remaining();
         if (words.empty()) throw CLI::RequiredError("container ID");
+        reject_unknown_option(words.front());
         o->id = words.front();
         o->args.assign(words.begin() + 1, words.end());
         if (!o->args.empty() && o->args.front() == "--") o->args.erase(o->args.begin());
+        ctx.failure_status = 255;
         ctx.action = [&ctx, o] { return container::exec(ctx.store(), *o); };
     });
 }

@@ -20,6 +20,10 @@ void add_global_options(CLI::App& app, Context& ctx) {
         ->default_str("auto");
 }
 
+void reject_unknown_option(const std::string& first_word) {
+    if (first_word.size() > 1 && first_word[0] == '-') throw CLI::ExtrasError({first_word});
+}
+
 void check_globals(const Globals& globals) {
     if (globals.systemd_cgroup) {
         throw Error("--systemd-cgroup: not supported by rt (it manages cgroupfs directly)");

@@ -15,6 +15,7 @@ void add_create_options(CLI::App* sub, container::CreateOptions& o) {
     sub->add_option("--pid-file", o.pid_file, "write the init's pid to this file");
     sub->add_option("--console-socket", o.console_socket,
                     "unix socket that receives the pty master of a terminal container");
+    sub->add_option("--pidfd-socket", o.pidfd_socket, "unix socket that receives a pidfd of the container's init");
     sub->add_flag("--no-pivot", o.no_pivot, "use MS_MOVE and chroot instead of pivot_root");
     sub->add_flag("--no-new-keyring", o.no_new_keyring, "keep the caller's session keyring");
     sub->add_option("--preserve-fds", o.preserve_fds,
@@ -103,6 +104,8 @@ void add_run(CLI::App& app, Context& ctx) {
     add_create_options(sub, options->create);
     sub->add_flag("-d,--detach", options->detach, "return once the container has started");
     sub->add_flag("--keep", options->keep, "do not delete the container after it exits");
+    sub->add_flag("--no-subreaper", options->no_subreaper,
+                  "accepted for runc's callers (rt never makes itself a subreaper)");
     sub->add_flag("-t,--tty", options->create.terminal,
                   "give the process a terminal, as if process.terminal were true");
     sub->add_option("id", options->create.id, "container ID, or a bundle directory")->required();

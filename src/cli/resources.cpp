@@ -186,6 +186,7 @@ void add_ps(CLI::App& app, Context& ctx) {
         options->json = *format == "json";
         std::vector<std::string> rest = sub->remaining();
         if (rest.empty() || rest.front() == "--") throw CLI::RequiredError("container ID");
+        reject_unknown_option(rest.front());
         options->id = rest.front();
         rest.erase(rest.begin());
         if (!rest.empty() && rest.front() == "--") rest.erase(rest.begin());

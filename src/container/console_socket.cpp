@@ -6,6 +6,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -13,31 +14,12 @@
 
 namespace rt::container {
 
-unique_fd connect_console_socket(const std::string& path) {
-    sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    if (path.empty() || path.size() >= sizeof addr.sun_path) {
-        throw Error("--console-socket " + path + ": not a valid socket path");
-    }
-    std::memcpy(addr.sun_path, path.data(), path.size());
-    unique_fd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-    if (!fd) throw_errno("console socket: socket");
-    int rc;
-    do {
-        rc = ::connect(fd.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof addr);
-    } while (rc < 0 && errno == EINTR);
-    if (rc < 0) throw_errno("connect to console socket " + path);
-    return fd;
-}
+namespace {
 
-void send_console(int socket, int master) {
-    // The bytes are the pty's name in the container (runc sends it; a stream
-    // socket needs at least one byte for the fd to travel with).
-    unsigned number = 0;
-    std::string name = "/dev/ptmx";
-    if (::ioctl(master, TIOCGPTN, &number) == 0) name = "/dev/pts/" + std::to_string(number);
-
-    iovec iov{name.data(), name.size()};
+// One message: `bytes` (a stream socket needs at least one for the fd to
+// travel with) and `fd`.
+void send_fd(int socket, int fd, std::string bytes, const std::string& what) {
+    iovec iov{bytes.data(), bytes.size()};
     msghdr msg{};
     msg.msg_iov = &iov;
     msg.msg_iovlen = 1;
@@ -48,12 +30,46 @@ void send_console(int socket, int master) {
     cmsg->cmsg_level = SOL_SOCKET;
     cmsg->cmsg_type = SCM_RIGHTS;
     cmsg->cmsg_len = CMSG_LEN(sizeof(int));
-    std::memcpy(CMSG_DATA(cmsg), &master, sizeof(int));
+    std::memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
     ssize_t n;
     do {
         n = ::sendmsg(socket, &msg, MSG_NOSIGNAL);
     } while (n < 0 && errno == EINTR);
-    if (n < 0) throw_errno("send the pty master to the console socket");
+    if (n < 0) throw_errno("send " + what);
+}
+
+}  // namespace
+
+unique_fd connect_fd_socket(const std::string& path, std::string_view option) {
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    if (path.empty() || path.size() >= sizeof addr.sun_path) {
+        throw Error(std::string(option) + " " + path + ": not a valid socket path");
+    }
+    std::memcpy(addr.sun_path, path.data(), path.size());
+    // "--console-socket" -> "console socket"
+    std::string noun(option.substr(option.find_first_not_of('-')));
+    std::replace(noun.begin(), noun.end(), '-', ' ');
+    unique_fd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    if (!fd) throw_errno(noun + ": socket");
+    int rc;
+    do {
+        rc = ::connect(fd.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof addr);
+    } while (rc < 0 && errno == EINTR);
+    if (rc < 0) throw_errno("connect to " + noun + " " + path);
+    return fd;
+}
+
+void send_console(int socket, int master) {
+    // The bytes are the pty's name in the container, as runc sends it.
+    unsigned number = 0;
+    std::string name = "/dev/ptmx";
+    if (::ioctl(master, TIOCGPTN, &number) == 0) name = "/dev/pts/" + std::to_string(number);
+    send_fd(socket, master, name, "the pty master to the console socket");
+}
+
+void send_pidfd(int socket, int pidfd, std::string_view kind) {
+    send_fd(socket, pidfd, std::string(kind), "the pidfd to the pidfd socket");
 }
 
 void check_terminal_options(bool terminal, bool detach, const std::string& console_socket) {

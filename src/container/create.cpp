@@ -68,6 +68,7 @@ struct Plan {
     std::unique_ptr<cgroups::Manager> cgroups;
     int passed_fds = 0;        // LISTEN_FDS + --preserve-fds: fds 3 .. 3+N-1
     unique_fd console_socket;  // connected; gets the pty master
+    unique_fd pidfd_socket;    // connected; gets a pidfd of the init
 };
 
 // Socket activation, as runc does it (sd_listen_fds(3)): the fds systemd
@@ -99,6 +100,7 @@ Plan plan_create(const CreateOptions& options) {
     } catch (const Error& e) {
         throw e.with_context("config.json");
     }
+    log::debug("create ", options.id, ": ", config_path, " read and validated");
     std::string root = plan.spec.root->path;
     if (root.empty() || root[0] != '/') root = plan.bundle + "/" + root;
     try {
@@ -123,6 +125,7 @@ Plan plan_create(const CreateOptions& options) {
     plan.passed_fds = listen_fds(process) + options.preserve_fds;
     check_passed_fds(plan.passed_fds);
     if (!options.console_socket.empty()) plan.console_socket = connect_console_socket(options.console_socket);
+    if (!options.pidfd_socket.empty()) plan.pidfd_socket = connect_fd_socket(options.pidfd_socket, "--pidfd-socket");
     try {
         plan.cgroups = plan_cgroups(plan.spec, options.id);
     } catch (const Error& e) {
@@ -154,6 +157,7 @@ void hand_over_console(Plan& plan, unique_fd master, Created& created) {
     if (plan.console_socket) {
         send_console(plan.console_socket.get(), master.get());
         plan.console_socket.reset();
+        log::debug("create: pty master sent to --console-socket");
     } else {
         created.console_master = std::move(master);
     }
@@ -166,10 +170,16 @@ void drive_init(Plan& plan, linux::InitProcess& init, state::ContainerState& sta
                 bool& hooks_due) {
     const spec::Linux& linux = *plan.spec.linux;
     join_cgroups(*plan.cgroups, plan.spec, init.pid, state);
+    if (log::debugging() && !state.cgroup_paths.empty()) {
+        log::debug("create ", state.id, ": cgroups made with their limits (", state.cgroup_paths.begin()->second,
+                   state.cgroup_paths.size() > 1 ? " and " + std::to_string(state.cgroup_paths.size() - 1) + " more" : "",
+                   "), init ", init.pid, " in them");
+    }
     linux::SyncOrder order;
     linux::write_id_maps(init.pid, linux);
     linux::send(init.channel, order, linux::Sync::proceed);
     linux::expect(init.channel, order, linux::Sync::run_hooks);
+    log::debug("create ", state.id, ": init ", init.pid, " made its namespaces");
     // The init's namespaces exist now.
     linux::move_net_devices(init.pid, linux);
     hooks_due = true;
@@ -220,6 +230,7 @@ Created create_container(const state::Store& store, const CreateOptions& options
         std::vector<unique_fd> idmapped = linux::prepare_idmapped_mounts(plan.spec, plan.bundle);
         for (const auto& fd : idmapped) config.idmapped_mounts.push_back(fd.get());
         init = linux::spawn_init(config, plan.namespaces);
+        log::debug("create ", options.id, ": init cloned, pid ", init.pid);
 
         state::ContainerState& state = created.state;
         state.id = options.id;
@@ -244,10 +255,14 @@ Created create_container(const state::Store& store, const CreateOptions& options
             throw Error(message, e.err());
         }
 
+        if (plan.pidfd_socket) {
+            send_pidfd(plan.pidfd_socket.get(), init.pidfd.get(), "standard");
+            plan.pidfd_socket.reset();
+            log::debug("create ", options.id, ": pidfd of the init sent to --pidfd-socket");
+        }
         store.save(state);
         write_pid_file(options.pid_file, init.pid);
-        log::debug("create " + options.id + ": init " + std::to_string(init.pid) + " ready, rootfs " +
-                   plan.rootfs);
+        log::debug("create ", options.id, ": init ", init.pid, " ready, rootfs ", plan.rootfs);
     } catch (...) {
         abandon_init(init);
         abandon_cgroups(*plan.cgroups, created.state);

@@ -46,7 +46,7 @@ void destroy_stopped(const state::Store& store, const state::ContainerState& sta
     signal_all(state, SIGKILL);
     remove_cgroups(state);
     store.remove(state.id);
-    log::debug("delete " + state.id + ": removed");
+    log::debug("delete ", state.id, ": removed");
     // runtime.md: after the container is deleted; a failure is a warning.
     if (spec) run_poststop_hooks(*spec, state);
 }

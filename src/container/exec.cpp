@@ -4,8 +4,10 @@
 // puts it in the container's cgroups, and either waits for it in the
 // foreground or writes the pid file and returns.
 #include <signal.h>
+#include <sys/stat.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <filesystem>
 #include <optional>
@@ -14,12 +16,15 @@
 #include "console_socket.hpp"
 #include "foreground.hpp"
 #include "internal.hpp"
+#include "rt/cgroups/sub_cgroups.hpp"
 #include "rt/linux/exec.hpp"
+#include "rt/linux/lsm.hpp"
 #include "rt/linux/sync_protocol.hpp"
 #include "rt/spec/parse.hpp"
 #include "rt/spec/validate.hpp"
 #include "rt/util/error.hpp"
 #include "rt/util/file.hpp"
+#include "rt/util/log.hpp"
 #include "rt/util/process.hpp"
 
 namespace rt::container {
@@ -46,24 +51,22 @@ void check_no_process_flags(const ExecOptions& o) {
     if (!o.caps.empty()) given.push_back("--cap");
     if (o.no_new_privs) given.push_back("--no-new-privs");
     if (!o.apparmor.empty()) given.push_back("--apparmor");
+    if (!o.process_label.empty()) given.push_back("--process-label");
     if (!given.empty()) {
         throw Error("--process describes the whole process: " + given.front() +
                     " cannot be given with it");
     }
 }
 
-// --tty may come with --process (conmon passes both; runc ignores the flag
-// there): it must then agree with the file's `terminal`.
-spec::Process process_from_file(const std::string& path, bool tty) {
+// The file decides the terminal: --tty may come with it (conmon and runc's
+// users pass both) and then says nothing, as in runc.
+spec::Process process_from_file(const std::string& path) {
     spec::Process process;
     try {
         process = spec::parse_process(read_file(path));
         spec::validate_process(process, "");
     } catch (const Error& e) {
         throw e.with_context("--process " + path);
-    }
-    if (tty && !process.terminal) {
-        throw Error("--tty: the process of --process " + path + " has no terminal (\"terminal\" is false)");
     }
     return process;
 }
@@ -101,6 +104,14 @@ spec::Process process_from_flags(const spec::Spec& config, const ExecOptions& o)
     }
     if (o.no_new_privs) process.no_new_privileges = true;
     if (!o.apparmor.empty()) process.apparmor_profile = o.apparmor;
+    if (!o.process_label.empty()) {
+        // Said of the flag, rather than of .process.selinuxLabel below.
+        linux::HostLsms host = linux::host_lsms();
+        if (!host.selinux) {
+            throw Error("--process-label: SELinux is not enabled on this host (" + host.description + ")");
+        }
+        process.selinux_label = o.process_label;
+    }
     spec::validate_process(process, ".process");
     return process;
 }
@@ -121,12 +132,14 @@ linux::ProcessSecurity plan_security(const spec::Process& process, const spec::S
     }
 }
 
-void check_can_exec(Status status) {
+void check_can_exec(Status status, bool ignore_paused) {
     switch (status) {
     case Status::created:
     case Status::running: return;
     case Status::stopped: throw Error("cannot exec in a stopped container");
-    case Status::paused: throw Error("cannot exec in a paused container");
+    case Status::paused:
+        if (ignore_paused) return;
+        throw Error("cannot exec in a paused container (use --ignore-paused to override)");
     case Status::creating: throw Error("cannot exec in a container that is being created");
     }
 }
@@ -141,16 +154,36 @@ linux::NamespacePlan open_init_namespaces(const state::ContainerState& state) {
     return plan;
 }
 
-// The child into every cgroup of the container (cgroup v2: one path).
-void join_cgroups(const state::ContainerState& state, pid_t pid) {
+// The cgroups the process joins: the container's, or with --cgroup
+// sub-cgroups of them, which must exist already.
+std::map<std::string, std::string> plan_cgroups(const state::ContainerState& state, const ExecOptions& options) {
+    std::map<std::string, std::string> paths = cgroups::sub_cgroup_paths(state.cgroup_paths, options.cgroups);
+    if (options.cgroups.empty()) return paths;
+    for (const auto& [controller, path] : paths) {
+        struct stat st {};
+        if (::stat(path.c_str(), &st) < 0 || !S_ISDIR(st.st_mode)) {
+            throw Error("--cgroup: the sub-cgroup " + path + " does not exist (make it first)", ENOENT);
+        }
+    }
+    return paths;
+}
+
+// The child into every cgroup of `paths` (cgroup v2: one path).
+void join_cgroups(const std::map<std::string, std::string>& paths, pid_t pid) {
     std::set<std::string> done;
-    for (const auto& [controller, path] : state.cgroup_paths) {
+    for (const auto& [controller, path] : paths) {
         if (!done.insert(path).second) continue;
         try {
             write_existing_file(path + "/cgroup.procs", std::to_string(pid));
         } catch (const Error& e) {
-            throw e.with_context("join the container's cgroup" +
-                                 (controller.empty() ? std::string() : " (" + controller + ")"));
+            Error error = e.with_context("join the container's cgroup" +
+                                         (controller.empty() ? std::string() : " (" + controller + ")"));
+            // cgroup v1: a cpuset made by hand (exec --cgroup) has no CPUs
+            // and no memory nodes until it is given some.
+            if (e.err() == ENOSPC && controller == "cpuset") {
+                throw Error(std::string(error.what()) + " (cpuset.cpus or cpuset.mems of the cgroup is empty)", ENOSPC);
+            }
+            throw error;
         }
     }
 }
@@ -166,16 +199,20 @@ struct Started {
 };
 
 // The parent's side of the exec conversation: cgroups, proceed, the
-// console, then EOF once the child's execve succeeded.
-void drive_child(const state::ContainerState& state, const linux::ProcessSecurity& security, Started& started,
-                 unique_fd& console_socket) {
+// console, then EOF once the child's execve succeeded. In a paused container
+// (--ignore-paused) the child is frozen from the moment it joins the cgroups
+// until `resume`, which needs the container's lock: let go of it there.
+void drive_child(const std::map<std::string, std::string>& cgroup_paths, const linux::ProcessSecurity& security,
+                 Started& started, unique_fd& console_socket, state::ContainerLock& lock, bool paused) {
     linux::ExecProcess& child = started.child;
     // config.md: `initial` before the process joins the cgroup, `final` after
     // (joining a cpuset resets the affinity).
     const linux::CpuAffinity& affinity = security.exec_cpu_affinity;
     if (affinity.initial) linux::apply_cpu_affinity(*affinity.initial, child.pid, "initial");
-    join_cgroups(state, child.pid);
+    join_cgroups(cgroup_paths, child.pid);
     if (affinity.final) linux::apply_cpu_affinity(*affinity.final, child.pid, "final");
+    log::debug("exec: process ", child.pid, " in the container's cgroups");
+    if (paused) lock = {};
     linux::SyncOrder order(linux::Flow::exec);
     linux::send(child.channel, order, linux::Sync::proceed);
     while (auto message = linux::receive(child.channel, order)) {
@@ -198,17 +235,21 @@ int exec(const state::Store& store, const ExecOptions& options) {
 
     state::ContainerLock lock = store.lock(options.id);
     state::ContainerState state = store.load(options.id);
-    check_can_exec(status_of(store, state));
+    Status status = status_of(store, state);
+    check_can_exec(status, options.ignore_paused);
     spec::Spec config = load_saved_spec(store, options.id);
     spec::Process process = options.process_file.empty() ? process_from_flags(config, options)
-                                                         : process_from_file(options.process_file, options.tty);
+                                                         : process_from_file(options.process_file);
     linux::ProcessSecurity security = plan_security(process, config, !options.process_file.empty());
     check_terminal_options(process.terminal, options.detach, options.console_socket);
     if (!options.detach) size_relayed_terminal(process);
+    std::map<std::string, std::string> cgroup_paths = plan_cgroups(state, options);
 
     linux::NamespacePlan namespaces = open_init_namespaces(state);
     unique_fd console_socket;
     if (!options.console_socket.empty()) console_socket = connect_console_socket(options.console_socket);
+    unique_fd pidfd_socket;
+    if (!options.pidfd_socket.empty()) pidfd_socket = connect_fd_socket(options.pidfd_socket, "--pidfd-socket");
 
     std::optional<SignalGate> gate;
     if (!options.detach) gate.emplace();  // before the clone: no signal slips between
@@ -221,8 +262,11 @@ int exec(const state::Store& store, const ExecOptions& options) {
     exec_config.seccomp_state.annotations = config.annotations;
     Started started{linux::spawn_exec(exec_config, namespaces), {}};
     linux::ExecProcess& child = started.child;
+    log::debug("exec ", state.id, ": process cloned in the container's namespaces, pid ", child.pid);
     try {
-        drive_child(state, security, started, console_socket);
+        drive_child(cgroup_paths, security, started, console_socket, lock, status == Status::paused);
+        log::debug("exec ", state.id, ": process ", child.pid, " runs ", process.args.front());
+        if (pidfd_socket) send_pidfd(pidfd_socket.get(), child.pidfd.get(), "setns");
         write_pid_file(options.pid_file, child.pid);
     } catch (...) {
         ::kill(child.pid, SIGKILL);

@@ -16,6 +16,7 @@
 
 #include "rt/container/container.hpp"
 #include "rt/linux/mount_options.hpp"
+#include "rt/linux/seccomp.hpp"
 #include "rt/spec/parse.hpp"
 #include "rt/spec/validate.hpp"
 #include "rt/util/error.hpp"
@@ -37,6 +38,10 @@ const char* const base_config = R"({
 })";
 
 // Would `rt create` accept the base config with this merge patch applied?
+// A seccomp filter is also compiled, as create does before it makes
+// anything: libseccomp takes some names it cannot build a filter for (an
+// architecture of the other endianness than the host's, one it does not
+// know in this version).
 bool accepted(const json& patch) {
     json config = json::parse(base_config);
     config.merge_patch(patch);
@@ -44,6 +49,7 @@ bool accepted(const json& patch) {
         spec::Spec spec = spec::parse_config(config.dump());
         spec::validate(spec);
         spec::check_supported(spec);
+        if (spec.linux && spec.linux->seccomp) linux::plan_seccomp(*spec.linux->seccomp, ".linux.seccomp");
         return true;
     } catch (const Error&) {
         return false;
@@ -121,6 +127,8 @@ json cgroup() {
             {"rdma", rdma}};
 }
 
+// A linux.seccomp that create would take but for what is probed: it needs
+// its defaultAction (without one, every probe of an arch or flag fails).
 json seccomp_patch(json seccomp) {
     if (!seccomp.contains("defaultAction")) seccomp["defaultAction"] = "SCMP_ACT_ALLOW";
     json patch;
@@ -136,6 +144,8 @@ json seccomp_rule(const char* action, const char* op = nullptr) {
     if (op) rule["args"] = json::array({{{"index", 0}, {"value", 1}, {"op", op}}});
     json seccomp;
     seccomp["syscalls"] = json::array({rule});
+    // A notify rule needs someone to notify.
+    if (std::string(action) == "SCMP_ACT_NOTIFY") seccomp["listenerPath"] = "/run/rt-features.sock";
     return seccomp_patch(seccomp);
 }
 
@@ -183,10 +193,10 @@ json seccomp() {
          "SCMP_ARCH_PPC", "SCMP_ARCH_PPC64", "SCMP_ARCH_PPC64LE", "SCMP_ARCH_RISCV64",
          "SCMP_ARCH_S390", "SCMP_ARCH_S390X", "SCMP_ARCH_SH", "SCMP_ARCH_SHEB", "SCMP_ARCH_X32",
          "SCMP_ARCH_X86", "SCMP_ARCH_X86_64"},
-        [](const char* arch) { return one_field("seccomp", "architectures", json::array({arch})); });
+        [](const char* arch) { return seccomp_patch({{"architectures", json::array({arch})}}); });
     json known = accepted_names({"SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
                                  "SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"},
-                                [](const char* flag) { return one_field("seccomp", "flags", json::array({flag})); });
+                                [](const char* flag) { return seccomp_patch({{"flags", json::array({flag})}}); });
     json supported = json::array();
     for (const auto& flag : known) {
         std::string name = flag.get<std::string>();

@@ -9,6 +9,7 @@
 #include "internal.hpp"
 #include "processes.hpp"
 #include "rt/util/error.hpp"
+#include "rt/util/log.hpp"
 #include "rt/util/process.hpp"
 
 namespace rt::container {
@@ -30,11 +31,13 @@ void kill(const state::Store& store, const std::string& id, int signal, bool all
         // Works on a stopped container too: what it left behind (in its
         // cgroup) still gets the signal.
         signal_all(state, signal);
+        log::debug("kill ", id, ": signal ", signal, " sent to every process of the container");
         return;
     }
     if (status == Status::stopped || !signal_init(state, signal)) {
         throw Error("container not running");
     }
+    log::debug("kill ", id, ": signal ", signal, " sent to init ", state.pid);
 }
 
 }  // namespace rt::container

@@ -2,6 +2,7 @@
 #include "container_cgroups.hpp"
 #include "internal.hpp"
 #include "rt/util/error.hpp"
+#include "rt/util/log.hpp"
 
 namespace rt::container {
 
@@ -12,6 +13,7 @@ void pause(const state::Store& store, const std::string& id) {
     // runc pauses created containers too.
     if (status != Status::running && status != Status::created) throw Error("container not running");
     require_cgroups(state)->freeze(cgroups::FreezerState::frozen);
+    log::debug("pause ", id, ": frozen");
 }
 
 void resume(const state::Store& store, const std::string& id) {
@@ -19,6 +21,7 @@ void resume(const state::Store& store, const std::string& id) {
     state::ContainerState state = store.load(id);
     if (status_of(store, state) != Status::paused) throw Error("container not paused");
     require_cgroups(state)->freeze(cgroups::FreezerState::thawed);
+    log::debug("resume ", id, ": thawed");
 }
 
 }  // namespace rt::container

@@ -73,10 +73,11 @@ void signal_all(const state::ContainerState& state, int signal) {
         signal_each(container_processes(state), signal);
         return;
     }
-    // Frozen, no process can fork a child that the list would miss.
+    // Frozen, no process can fork a child that the list would miss. Signal
+    // 0 only asks whether they are there: no need to stop them for that.
     bool was_frozen = cgroups->freezer_state() == cgroups::FreezerState::frozen;
     bool froze = false;
-    if (!was_frozen && cgroups->has_freezer() && cgroups->exists()) {
+    if (signal != 0 && !was_frozen && cgroups->has_freezer() && cgroups->exists()) {
         try {
             cgroups->freeze(cgroups::FreezerState::frozen);
             froze = true;

@@ -77,9 +77,11 @@ std::string ps(const state::Store& store, const PsOptions& options) {
     } else {
         argv.insert(argv.end(), options.ps_args.begin(), options.ps_args.end());
     }
-    std::string shown;
-    for (const auto& arg : argv) shown += " " + arg;
-    log::debug("ps: running" + shown);
+    if (log::debugging()) {
+        std::string shown;
+        for (const auto& arg : argv) shown += " " + arg;
+        log::debug("ps: running", shown);
+    }
     Output output = run_capturing(argv);
     if (output.status != 0) {
         std::string how = WIFEXITED(output.status) ? "exit status " + std::to_string(WEXITSTATUS(output.status))

@@ -31,8 +31,10 @@ int run(const state::Store& store, const RunOptions& options) {
 
     // Let other commands (state, kill, exec) at the container while it runs.
     created.lock = {};
+    log::debug("run ", create.id, ": waiting for init ", created.init.pid);
     int status = wait_in_foreground(gate, created.init.pid, created.init.pidfd.get(),
                                     created.console_master.get());
+    log::debug("run ", create.id, ": init ", created.init.pid, " ended, wait status ", status);
     if (!options.keep) {
         try {
             destroy(store, create.id, true);

@@ -84,7 +84,7 @@ void start_container(const state::Store& store, const state::ContainerState& sta
     }
     std::string failure = read_until_exec(fifo.get());
     if (::unlink(fifo_path.c_str()) < 0 && errno != ENOENT) throw_errno("remove " + fifo_path);
-    log::debug("start " + state.id + ": init " + std::to_string(state.pid) + " released");
+    log::debug("start ", state.id, ": init ", state.pid, " released");
     if (!failure.empty()) {
         stop_container(state);
         throw Error(failure);

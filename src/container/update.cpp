@@ -3,6 +3,7 @@
 #include "internal.hpp"
 #include "rt/spec/validate.hpp"
 #include "rt/util/error.hpp"
+#include "rt/util/log.hpp"
 
 namespace rt::container {
 
@@ -33,6 +34,7 @@ void update(const state::Store& store, const std::string& id, const spec::Resour
     } catch (const Error& e) {
         throw e.with_context("update");
     }
+    log::debug("update ", id, ": limits written", new_rules ? ", device rules replaced" : "");
 }
 
 }  // namespace rt::container

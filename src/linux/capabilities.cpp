@@ -112,7 +112,8 @@ CapabilityEnvironment current_capability_environment(bool new_user_namespace) {
 
 CapabilityPlan plan_capabilities(const std::optional<spec::Capabilities>& capabilities,
                                  const CapabilityEnvironment& environment, const std::string& where,
-                                 std::vector<std::string>& warnings) {
+                                 CapabilityMessages& messages) {
+    std::vector<std::string>& warnings = messages.warnings;
     CapabilityPlan plan;
     plan.last_cap = environment.last_cap;
     if (!capabilities) return plan;
@@ -151,9 +152,12 @@ CapabilityPlan plan_capabilities(const std::optional<spec::Capabilities>& capabi
         throw Error(where + ".inheritable: " + capability_names(extra) + " not in the bounding set");
     }
     if (CapabilityMask extra = plan.ambient & ~(plan.permitted & plan.inheritable)) {
-        // runc warns and goes on without them; so does rt.
-        warnings.push_back("ignoring ambient capabilities that are not both permitted and inheritable: " +
-                           capability_names(extra));
+        // runc goes on without them (1.1 silently, 1.2 with a warning); so
+        // does rt, with a note: no ambient capability outside the permitted
+        // and inheritable sets can exist (capabilities(7)), and runc 1.1's
+        // template asks for three of them, which would warn on every run.
+        messages.notes.push_back("ignoring ambient capabilities that are not both permitted and inheritable: " +
+                                 capability_names(extra));
         plan.ambient &= plan.permitted & plan.inheritable;
     }
     return plan;

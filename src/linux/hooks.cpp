@@ -173,7 +173,7 @@ std::string trimmed(std::string text) {
 
 void run_hook(const spec::Hook& hook, HookPhase phase, const std::string& state_json) {
     const std::string what = std::string(to_string(phase)) + " hook " + hook.path;
-    log::debug("running " + what);
+    log::debug("running ", what);
     unique_fd input = state_file(state_json);
     int out[2];
     if (::pipe2(out, O_CLOEXEC | O_NONBLOCK) < 0) throw_errno(what + ": pipe");

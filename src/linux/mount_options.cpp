@@ -149,7 +149,10 @@ MountOptions parse_mount_options(const std::vector<std::string>& options) {
 }
 
 std::vector<std::string> recognized_mount_options() {
-    std::vector<std::string> names = {"bind", "rbind"};
+    // idmap and ridmap: the parent makes an idmapped tree of the source
+    // (rt/linux/idmapped_mounts.hpp); tmpcopyup: mounts.cpp copies the
+    // covered directory into the tmpfs (rt/linux/copy_tree.hpp).
+    std::vector<std::string> names = {"bind", "rbind", "idmap", "ridmap", "tmpcopyup"};
     for (const auto& o : flag_options) names.emplace_back(o.name);
     for (const auto& o : propagation_options) names.emplace_back(o.name);
     for (const auto& o : recursive_options) names.emplace_back(o.name);

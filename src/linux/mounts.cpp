@@ -9,6 +9,7 @@
 
 #include <cerrno>
 
+#include "rt/linux/copy_tree.hpp"
 #include "rt/linux/mount_options.hpp"
 #include "rt/linux/path_in_root.hpp"
 #include "rt/util/error.hpp"
@@ -102,6 +103,7 @@ void mount_one(InitContext& ctx, const spec::Mount& m, int tree_fd) {
     bool bind = options.bind || type == "bind";
 
     unique_fd target;
+    unique_fd covered;  // tmpcopyup
     if (bind) {
         std::string source = source_path(ctx, m);
         struct stat st {};
@@ -127,9 +129,15 @@ void mount_one(InitContext& ctx, const spec::Mount& m, int tree_fd) {
             mount_cgroup(ctx, m, target.get(), options.flags);
         } else {
             std::string source = m.source.value_or(type);
+            unsigned long flags = options.flags;
+            if (options.tmpcopyup) {
+                // The directory the tmpfs is about to cover, still readable
+                // through this fd; read-only once the copy is in.
+                covered = open_in_root(ctx.root.get(), m.destination, O_RDONLY | O_DIRECTORY);
+                flags &= ~MS_RDONLY;
+            }
             try {
-                do_mount(what, source, target.get(), type.empty() ? nullptr : type.c_str(),
-                         options.flags, options.data);
+                do_mount(what, source, target.get(), type.empty() ? nullptr : type.c_str(), flags, options.data);
             } catch (const Error& e) {
                 bool in_user_ns = ctx.spec.linux->has_namespace(spec::NamespaceType::user);
                 const char* stand_in = host_stand_in(type);
@@ -140,9 +148,14 @@ void mount_one(InitContext& ctx, const spec::Mount& m, int tree_fd) {
         }
     }
 
+    if (covered) {
+        unique_fd tmpfs = open_in_root(ctx.root.get(), m.destination, O_RDONLY | O_DIRECTORY);
+        copy_tree(covered.get(), tmpfs.get(), what + ": tmpcopyup");
+    }
+
     // The fd above points under the new mount; these act on the mount itself.
     unique_fd mounted = open_in_root(ctx.root.get(), m.destination, O_PATH);
-    if (bind) remount_bind(what, mounted.get(), options.flags);
+    if (bind || (covered && (options.flags & MS_RDONLY))) remount_bind(what, mounted.get(), options.flags);
     apply_propagation(what, mounted.get(), options);
     apply_recursive_attributes(what, mounted.get(), options);
 }

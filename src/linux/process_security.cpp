@@ -22,11 +22,12 @@ ProcessSecurity plan_process_security(const spec::Process& process, const spec::
     const std::string& where = options.process_path;
     ProcessSecurity security;
 
-    std::vector<std::string> warnings;
+    CapabilityMessages messages;
     security.capabilities = plan_capabilities(
         process.capabilities, current_capability_environment(options.new_user_namespace), where + ".capabilities",
-        warnings);
-    for (const std::string& warning : warnings) log::warn(warning);
+        messages);
+    for (const std::string& warning : messages.warnings) log::warn(warning);
+    for (const std::string& note : messages.notes) log::debug(note);
 
     security.no_new_privileges = process.no_new_privileges;
     security.rlimits = plan_rlimits(process.rlimits, where);

@@ -89,7 +89,7 @@ SeccompProgram compile_seccomp(const SeccompRules& rules, const spec::Seccomp& s
 SeccompProgram plan_seccomp(const spec::Seccomp& seccomp, const std::string& where) {
     SeccompRules rules = translate_seccomp(seccomp, where);
     for (const std::string& name : rules.unknown_syscalls) {
-        log::debug("seccomp: unknown system call \"" + name + "\" left out");
+        log::debug("seccomp: unknown system call \"", name, "\" left out");
     }
     try {
         return compile_seccomp(rules, seccomp);

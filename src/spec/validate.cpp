@@ -197,6 +197,11 @@ void check_mounts(const Spec& spec) {
             fail(path, "uidMappings and gidMappings must be given together");
         }
         check_idmapped_mount(spec, mount, path);
+        // runc's extension, for tmpfs only (runc ignores it elsewhere: rt
+        // says so rather than do nothing).
+        if (has_option(mount, "tmpcopyup") && (mount.type.value_or("") != "tmpfs" || is_bind_mount(mount))) {
+            fail(path, "tmpcopyup is for tmpfs mounts only");
+        }
     }
 }
 

@@ -18,7 +18,6 @@ namespace {
 struct Settings {
     unique_fd file;
     Format format = Format::text;
-    bool debug = false;
 };
 
 Settings& settings() {
@@ -62,9 +61,11 @@ std::string format_line(Level level, std::string_view message, Format format) {
 
 void emit(Level level, std::string_view message) {
     Settings& s = settings();
-    if (level == Level::debug && !s.debug) return;
     if (s.file) {
         write_all(s.file.get(), format_line(level, message, s.format));
+    } else if (level == Level::debug) {
+        // As runc prints them on stderr, in the --log-format.
+        write_all(STDERR_FILENO, format_line(level, message, s.format));
     } else {
         write_all(STDERR_FILENO, "rt: " + std::string(level == Level::warning ? "warning: " : "") +
                                      std::string(message) + "\n");
@@ -73,17 +74,24 @@ void emit(Level level, std::string_view message) {
 
 }  // namespace
 
+namespace detail {
+
+bool debug_enabled = false;
+
+void emit_debug(const std::string& message) { emit(Level::debug, message); }
+
+}  // namespace detail
+
 void configure(const std::string& path, Format format, bool debug) {
     Settings& s = settings();
     s.format = format;
-    s.debug = debug;
+    detail::debug_enabled = debug;
     if (path.empty()) return;
     int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (fd < 0) throw_errno("open log file " + path);
     s.file.reset(fd);
 }
 
-void debug(std::string_view message) { emit(Level::debug, message); }
 void info(std::string_view message) { emit(Level::info, message); }
 void warn(std::string_view message) { emit(Level::warning, message); }
 

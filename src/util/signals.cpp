@@ -42,7 +42,8 @@ int parse_signal(std::string_view text) {
     std::string_view name = upper;
     int number = 0;
     if (parse_int(name, number)) {
-        if (number > 0 && number < NSIG) return number;
+        // 0 (by number only, as runc) checks that the process is alive.
+        if (number >= 0 && number < NSIG) return number;
         throw Error("unknown signal \"" + std::string(text) + "\"");
     }
     if (name.substr(0, 3) == "SIG") name.remove_prefix(3);

@@ -4,6 +4,8 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -177,6 +179,55 @@ Result Background::wait(int timeout_seconds) {
     return result;
 }
 
+FdListener::FdListener(const std::string& path) : path_(path) {
+    fd_ = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::strncpy(addr.sun_path, path.c_str(), sizeof addr.sun_path - 1);
+    if (bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0 || listen(fd_, 4) < 0) {
+        ADD_FAILURE() << "listen on " << path << ": " << strerror(errno);
+    }
+}
+
+FdListener::~FdListener() {
+    close(fd_);
+    unlink(path_.c_str());
+}
+
+FdListener::Received FdListener::receive() {
+    Received got;
+    pollfd p{fd_, POLLIN, 0};
+    if (poll(&p, 1, 10000) != 1) return got;
+    int conn = accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
+    if (conn < 0) return got;
+    char buf[4096];
+    iovec iov{buf, sizeof buf};
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * 8)];
+    msghdr msg{};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    ssize_t n = recvmsg(conn, &msg, MSG_CMSG_CLOEXEC);
+    if (n > 0) got.bytes.assign(buf, static_cast<size_t>(n));
+    for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
+        size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+        for (size_t i = 0; i < count; ++i) {
+            int fd;
+            std::memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof fd);
+            if (got.fds++ == 0) {
+                got.fd = fd;
+            } else {
+                close(fd);
+            }
+        }
+    }
+    got.then_eof = recv(conn, buf, sizeof buf, 0) == 0;
+    close(conn);
+    return got;
+}
+
 json default_config() {
     return json::parse(R"({
       "ociVersion": "1.3.0",
@@ -316,6 +367,14 @@ void RtTest::expect_create_fails(Bundle& bundle, const std::string& message) {
     EXPECT_NE(r.err.find(message), std::string::npos) << r.err;
     EXPECT_FALSE(path_exists(root_ + "/" + id));
     EXPECT_TRUE(host_mounts_containing(bundle.dir()).empty());
+}
+
+std::string RtTest::start_container(Bundle& bundle) {
+    bundle.args({"/bin/rt-testhelper", "pause"});
+    std::string id = new_id();
+    auto r = rt({"run", "-d", "--bundle", bundle.dir(), id});
+    EXPECT_EQ(r.status, 0) << r.err;
+    return id;
 }
 
 std::string RtTest::new_id(const std::string& hint) {

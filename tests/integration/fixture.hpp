@@ -52,6 +52,30 @@ private:
     std::string out_, err_;
 };
 
+// The caller's side of --console-socket and --pidfd-socket, as containerd's
+// shim and conmon hold it: a listening unix socket (removed at the end).
+class FdListener {
+public:
+    explicit FdListener(const std::string& path);
+    ~FdListener();
+    FdListener(const FdListener&) = delete;
+    FdListener& operator=(const FdListener&) = delete;
+    const std::string& path() const { return path_; }
+
+    struct Received {
+        int fds = 0;            // how many fds came
+        int fd = -1;            // the first of them (the test closes it)
+        std::string bytes;
+        bool then_eof = false;  // nothing more came, and rt closed its end
+    };
+    // Accepts one connection (waiting up to 10 s) and reads what it carries.
+    Received receive();
+
+private:
+    std::string path_;
+    int fd_ = -1;
+};
+
 // A bundle in a fresh temp dir. The rootfs is a copy of a template made once
 // per test binary by scripts/mkrootfs (busybox + /bin/rt-testhelper).
 class Bundle {
@@ -90,6 +114,9 @@ protected:
     json state(const std::string& id);
     // A unique container ID for this test.
     std::string new_id(const std::string& hint = "c");
+    // `run -d` of `bundle` with an init that waits for a signal (its args
+    // replaced): a running container to work on. Returns its ID.
+    std::string start_container(Bundle& bundle);
     // `create` of `bundle` (written first) must fail with `message` and leave
     // no state and no mount behind.
     void expect_create_fails(Bundle& bundle, const std::string& message);

@@ -115,7 +115,7 @@ TEST_F(Cli, UnsupportedGlobalFlagsAreClearErrors) {
 
 TEST_F(Cli, UnknownCommandOrFlag) {
     auto r = rt({"frobnicate"});
-    EXPECT_EQ(r.status, 1);
+    EXPECT_EQ(r.status, 3);  // runc's
     EXPECT_FALSE(r.err.empty());
     r = rt({"create", "--no-such-flag", "x"});
     EXPECT_EQ(r.status, 1);
@@ -129,7 +129,7 @@ TEST_F(Cli, UnknownCommandOrFlagIsLoggedForCallers) {
     Bundle bundle;
     std::string log = bundle.dir() + "/log.json";
     auto r = rt({"--log", log, "--log-format", "json", "frobnicate", "some-id"});
-    EXPECT_EQ(r.status, 1);
+    EXPECT_EQ(r.status, 3);
     EXPECT_EQ(r.err, "rt: unknown command \"frobnicate\"\n");
     std::string text = read_text(log);
     ASSERT_EQ(std::count(text.begin(), text.end(), '\n'), 1) << text;

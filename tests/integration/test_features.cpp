@@ -2,6 +2,12 @@
 // fields the spec defines (tests/data/features/fields.json, the project's
 // copy of features.md and features-linux.md), and saying of each feature
 // exactly what `rt create` does with a config that uses it.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
 #include "fixture.hpp"
 
 namespace rt_test {
@@ -147,13 +153,55 @@ TEST_F(Features, EachFeatureSaysWhatCreateDoes) {
     }
 }
 
+// The seccomp architectures and filter flags are each what create takes
+// (libseccomp builds no filter for an architecture of the other endianness,
+// nor for one it does not know), never an empty list for want of a
+// defaultAction in the probe.
+TEST_F(Features, SeccompArchsAndFlagsAreThoseCreateTakes) {
+    json seccomp = features()["linux"]["seccomp"];
+    auto listed = [](const json& list, const std::string& name) {
+        return std::find(list.begin(), list.end(), name) != list.end();
+    };
+    auto create_takes = [&](const json& seccomp_object) {
+        Bundle bundle;
+        bundle.config["linux"]["seccomp"] = seccomp_object;
+        bundle.write();
+        std::string id = new_id();
+        auto r = rt({"create", "--bundle", bundle.dir(), id});
+        if (r.status == 0) rt({"delete", "--force", id});
+        return r.status == 0;
+    };
+    for (const char* arch :
+         {"SCMP_ARCH_AARCH64", "SCMP_ARCH_ARM", "SCMP_ARCH_LOONGARCH64", "SCMP_ARCH_M68K", "SCMP_ARCH_MIPS",
+          "SCMP_ARCH_MIPS64", "SCMP_ARCH_MIPS64N32", "SCMP_ARCH_MIPSEL", "SCMP_ARCH_MIPSEL64", "SCMP_ARCH_MIPSEL64N32",
+          "SCMP_ARCH_PARISC", "SCMP_ARCH_PARISC64", "SCMP_ARCH_PPC", "SCMP_ARCH_PPC64", "SCMP_ARCH_PPC64LE",
+          "SCMP_ARCH_RISCV64", "SCMP_ARCH_S390", "SCMP_ARCH_S390X", "SCMP_ARCH_SH", "SCMP_ARCH_SHEB", "SCMP_ARCH_X32",
+          "SCMP_ARCH_X86", "SCMP_ARCH_X86_64"}) {
+        json object = {{"defaultAction", "SCMP_ACT_ALLOW"}, {"architectures", {arch}}};
+        EXPECT_EQ(listed(seccomp["archs"], arch), create_takes(object)) << arch;
+    }
+    EXPECT_TRUE(listed(seccomp["archs"], "SCMP_ARCH_X86_64") || listed(seccomp["archs"], "SCMP_ARCH_AARCH64"));
+    for (const char* flag : {"SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_SPEC_ALLOW", "SECCOMP_FILTER_FLAG_LOG",
+                             "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"}) {
+        json object = {{"defaultAction", "SCMP_ACT_ALLOW"}, {"flags", {flag}}};
+        EXPECT_EQ(listed(seccomp["knownFlags"], flag), create_takes(object)) << flag;
+    }
+    // Supported: known, and taken by this kernel and libseccomp (TSYNC: any
+    // kernel rt runs on).
+    EXPECT_TRUE(listed(seccomp["supportedFlags"], "SECCOMP_FILTER_FLAG_TSYNC")) << seccomp;
+    for (const auto& flag : seccomp["supportedFlags"]) EXPECT_TRUE(listed(seccomp["knownFlags"], flag)) << flag;
+    // Every action, SCMP_ACT_NOTIFY (which needs a listenerPath) too.
+    EXPECT_EQ(seccomp["actions"].size(), 9u) << seccomp["actions"];
+}
+
 TEST_F(Features, MountOptionsCreateActsOn) {
     json options = features()["mountOptions"];
-    for (const char* option : {"ro", "nosuid", "rbind", "rprivate", "rro", "nosymfollow", "strictatime"}) {
+    for (const char* option :
+         {"ro", "nosuid", "rbind", "rprivate", "rro", "nosymfollow", "strictatime", "idmap", "ridmap"}) {
         EXPECT_NE(std::find(options.begin(), options.end(), option), options.end()) << option;
     }
-    // Filesystem data and options no mount step acts on are not claimed.
-    for (const char* option : {"mode=755", "size=1m", "tmpcopyup"}) {
+    // Filesystem data is not claimed.
+    for (const char* option : {"mode=755", "size=1m"}) {
         EXPECT_EQ(std::find(options.begin(), options.end(), option), options.end()) << option;
     }
     // A recognized option does what it says: rro makes a bind read-only.
@@ -164,6 +212,48 @@ TEST_F(Features, MountOptionsCreateActsOn) {
     auto r = rt({"run", "--bundle", bundle.dir(), new_id()});
     EXPECT_EQ(r.status, 0) << r.err;
     EXPECT_EQ(r.out, "EROFS\n");
+}
+
+// tmpcopyup (runc's extension, listed): the tmpfs starts with a copy of the
+// directory it covers, owners, modes and symlinks as they are (a symlink
+// copied, never followed), read-only last when asked; the image itself is
+// left as it was.
+TEST_F(Features, TmpcopyupCopiesTheCoveredDirectory) {
+    json options = features()["mountOptions"];
+    EXPECT_NE(std::find(options.begin(), options.end(), "tmpcopyup"), options.end());
+    Bundle bundle;
+    std::string dir = bundle.rootfs() + "/srv/data";
+    std::filesystem::create_directories(dir + "/sub");
+    std::ofstream(dir + "/sub/file") << "image data\n";
+    ASSERT_EQ(chown((dir + "/sub/file").c_str(), 1000, 1001), 0);
+    ASSERT_EQ(chmod((dir + "/sub/file").c_str(), 0604), 0);
+    ASSERT_EQ(symlink("/proc/self/root/etc/shadow-of-the-host", (dir + "/escape").c_str()), 0);
+    bundle.config["mounts"].push_back({{"destination", "/srv/data"},
+                                       {"type", "tmpfs"},
+                                       {"source", "tmpfs"},
+                                       {"options", {"tmpcopyup", "mode=750", "nosuid"}}});
+    bundle.args({"/bin/sh", "-c",
+                 "cat /srv/data/sub/file; stat -c '%a %u %g' /srv/data /srv/data/sub/file; readlink /srv/data/escape; "
+                 "grep ' /srv/data ' /proc/self/mounts | cut -d' ' -f3; echo new > /srv/data/new && echo written"});
+    auto r = rt({"run", "--bundle", bundle.dir(), new_id()});
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(r.out, "image data\n750 0 0\n604 1000 1001\n/proc/self/root/etc/shadow-of-the-host\ntmpfs\nwritten\n");
+    EXPECT_FALSE(path_exists(dir + "/new"));  // the write went to the tmpfs
+
+    // "ro" holds once the copy is in.
+    bundle.config["mounts"].back()["options"].push_back("ro");
+    bundle.args({"/bin/sh", "-c", "cat /srv/data/sub/file; /bin/rt-testhelper write /srv/data/x y"});
+    r = rt({"run", "--bundle", bundle.dir(), new_id()});
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(r.out, "image data\nEROFS\n");
+
+    // Only for tmpfs: elsewhere runc ignores it, rt says so.
+    Bundle bind;
+    bind.config["mounts"].push_back({{"destination", "/mnt"},
+                                     {"type", "bind"},
+                                     {"source", bind.dir()},
+                                     {"options", {"rbind", "tmpcopyup"}}});
+    expect_create_fails(bind, ".mounts[6]: tmpcopyup is for tmpfs mounts only");
 }
 
 }  // namespace

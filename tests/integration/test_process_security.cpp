@@ -385,12 +385,12 @@ TEST_F(ProcessSecurity, DockerStyleDefaultProfileRunsBusybox) {
 }
 
 TEST_F(ProcessSecurity, RtSpecConfigRuns) {
-    // `rt spec` writes runc's defaults (three capabilities, NOFILE 1024,
-    // no_new_privs, masked and read-only paths, a read-only root, devices
-    // denied but the default ones) and rt's default seccomp profile.
+    // `rt spec --seccomp` writes runc's defaults (three capabilities, NOFILE
+    // 1024, no_new_privs, masked and read-only paths, a read-only root,
+    // devices denied but the default ones) and rt's default seccomp profile.
     Bundle bundle;
     std::filesystem::remove(bundle.dir() + "/config.json");
-    auto r = run_program({RT_BINARY, "spec", "--bundle", bundle.dir()});
+    auto r = run_program({RT_BINARY, "spec", "--seccomp", "--bundle", bundle.dir()});
     ASSERT_EQ(r.status, 0) << r.err;
     json config = json::parse(read_text(bundle.dir() + "/config.json"));
     EXPECT_EQ(config["linux"]["seccomp"], default_profile());

@@ -19,72 +19,6 @@
 namespace rt_test {
 namespace {
 
-// The caller's side of --console-socket, as containerd's shim and conmon
-// hold it: a listening unix socket.
-class ConsoleListener {
-public:
-    explicit ConsoleListener(const std::string& path) : path_(path) {
-        fd_ = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        sockaddr_un addr{};
-        addr.sun_family = AF_UNIX;
-        std::strncpy(addr.sun_path, path.c_str(), sizeof addr.sun_path - 1);
-        if (bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0 || listen(fd_, 4) < 0) {
-            ADD_FAILURE() << "listen on " << path << ": " << strerror(errno);
-        }
-    }
-    ~ConsoleListener() {
-        close(fd_);
-        unlink(path_.c_str());
-    }
-    const std::string& path() const { return path_; }
-
-    struct Received {
-        int fds = 0;          // how many fds came
-        int master = -1;      // the first of them
-        std::string bytes;
-        bool then_eof = false;  // nothing more came, and rt closed its end
-    };
-
-    // Accepts one connection and reads what it carries.
-    Received receive() {
-        Received got;
-        pollfd p{fd_, POLLIN, 0};
-        if (poll(&p, 1, 10000) != 1) return got;
-        int conn = accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
-        if (conn < 0) return got;
-        char buf[4096];
-        iovec iov{buf, sizeof buf};
-        alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * 8)];
-        msghdr msg{};
-        msg.msg_iov = &iov;
-        msg.msg_iovlen = 1;
-        msg.msg_control = control;
-        msg.msg_controllen = sizeof control;
-        ssize_t n = recvmsg(conn, &msg, MSG_CMSG_CLOEXEC);
-        if (n > 0) got.bytes.assign(buf, static_cast<size_t>(n));
-        for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
-            if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
-            size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-            for (size_t i = 0; i < count; ++i) {
-                int fd;
-                std::memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof fd);
-                if (got.fds++ == 0) {
-                    got.master = fd;
-                } else {
-                    close(fd);
-                }
-            }
-        }
-        got.then_eof = recv(conn, buf, sizeof buf, 0) == 0;
-        close(conn);
-        return got;
-    }
-
-private:
-    std::string path_;
-    int fd_ = -1;
-};
-
 // Reads `fd` until `text` appeared (true) or the timeout / EOF / EIO.
 bool read_until(int fd, std::string& into, const std::string& text, int timeout_ms = 10000) {
     auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
@@ -119,7 +53,7 @@ TEST_F(Terminal, ConsoleSocketGetsOneMasterThatDrivesTheContainer) {
     terminal_config(bundle, {"/bin/sh"});
     bundle.config["process"]["consoleSize"] = {{"height", 33}, {"width", 111}};
     bundle.write();
-    ConsoleListener listener(bundle.dir() + "/console.sock");
+    FdListener listener(bundle.dir() + "/console.sock");
     std::string id = new_id();
 
     auto r = rt({"create", "--console-socket", listener.path(), "--bundle", bundle.dir(), id});
@@ -129,7 +63,7 @@ TEST_F(Terminal, ConsoleSocketGetsOneMasterThatDrivesTheContainer) {
     ASSERT_EQ(got.fds, 1) << "exactly one fd";
     EXPECT_TRUE(got.then_eof) << "one message, then rt is gone";
     EXPECT_EQ(got.bytes.rfind("/dev/pts/", 0), 0u) << got.bytes;
-    int master = got.master;
+    int master = got.fd;
 
     ASSERT_EQ(rt({"start", id}).status, 0);
     write_text(master,
@@ -163,7 +97,7 @@ TEST_F(Terminal, TerminalOptionsThatCannotWorkAreRefused) {
     EXPECT_FALSE(path_exists(root_ + "/" + id));
 
     Bundle plain;
-    ConsoleListener listener(plain.dir() + "/console.sock");
+    FdListener listener(plain.dir() + "/console.sock");
     r = rt({"create", "--console-socket", listener.path(), "--bundle", plain.dir(), id});
     EXPECT_EQ(r.status, 1);
     EXPECT_EQ(r.err, "rt: cannot use console socket if rt will not detach or allocate tty\n");
@@ -178,7 +112,7 @@ TEST_F(Terminal, TerminalOptionsThatCannotWorkAreRefused) {
     }
     no_devpts.config["mounts"] = mounts;
     no_devpts.write();
-    ConsoleListener no_devpts_listener(no_devpts.dir() + "/console.sock");
+    FdListener no_devpts_listener(no_devpts.dir() + "/console.sock");
     r = rt({"create", "--console-socket", no_devpts_listener.path(), "--bundle", no_devpts.dir(), id});
     EXPECT_EQ(r.status, 1);
     EXPECT_NE(r.err.find("terminal (is devpts mounted on /dev/pts?): open /dev/pts/ptmx"), std::string::npos)
@@ -198,7 +132,7 @@ TEST_F(Terminal, ExecWithATerminalThroughTheConsoleSocket) {
     bundle.args({"/bin/rt-testhelper", "pause"});
     std::string id = new_id();
     ASSERT_EQ(rt({"run", "-d", "--bundle", bundle.dir(), id}).status, 0);
-    ConsoleListener listener(bundle.dir() + "/console.sock");
+    FdListener listener(bundle.dir() + "/console.sock");
     std::string pid_file = bundle.dir() + "/exec.pid";
 
     auto r = rt({"exec", "-t", "-d", "--console-socket", listener.path(), "--pid-file", pid_file, id, "/bin/sh"});
@@ -206,7 +140,7 @@ TEST_F(Terminal, ExecWithATerminalThroughTheConsoleSocket) {
     auto got = listener.receive();
     ASSERT_EQ(got.fds, 1);
     EXPECT_TRUE(got.then_eof);
-    int master = got.master;
+    int master = got.fd;
     write_text(master, "/bin/rt-testhelper isatty 1; /bin/rt-testhelper open /dev/tty rw; /bin/rt-testhelper fds; echo END-$((6*7))\n");
     std::string out;
     EXPECT_TRUE(read_until(master, out, "END-42\r\n")) << out;
@@ -218,10 +152,10 @@ TEST_F(Terminal, ExecWithATerminalThroughTheConsoleSocket) {
 
     // Detached with a terminal needs the socket; in the foreground it has none.
     r = rt({"exec", "-t", "-d", id, "true"});
-    EXPECT_EQ(r.status, 1);
+    EXPECT_EQ(r.status, 255);
     EXPECT_NE(r.err.find("cannot allocate tty if rt will detach without setting console socket"), std::string::npos);
     r = rt({"exec", "--console-socket", listener.path(), id, "true"});
-    EXPECT_EQ(r.status, 1);
+    EXPECT_EQ(r.status, 255);
     EXPECT_NE(r.err.find("cannot use console socket if rt will not detach or allocate tty"), std::string::npos);
 }
 

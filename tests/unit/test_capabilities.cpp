@@ -22,9 +22,9 @@ CapabilityMask bits(std::initializer_list<int> numbers) {
 CapabilityEnvironment full_environment() { return {40, (CapabilityMask{1} << 41) - 1}; }
 
 std::string plan_error(const spec::Capabilities& caps, const CapabilityEnvironment& environment) {
-    std::vector<std::string> warnings;
+    CapabilityMessages messages;
     try {
-        plan_capabilities(caps, environment, ".process.capabilities", warnings);
+        plan_capabilities(caps, environment, ".process.capabilities", messages);
     } catch (const Error& e) {
         return e.what();
     }
@@ -51,20 +51,21 @@ TEST(Capabilities, EachSetIsTranslated) {
     caps.permitted = {"CAP_KILL", "CAP_NET_BIND_SERVICE"};
     caps.inheritable = {"CAP_NET_BIND_SERVICE"};
     caps.ambient = {"CAP_NET_BIND_SERVICE"};
-    std::vector<std::string> warnings;
-    CapabilityPlan plan = plan_capabilities(caps, full_environment(), ".process.capabilities", warnings);
+    CapabilityMessages messages;
+    CapabilityPlan plan = plan_capabilities(caps, full_environment(), ".process.capabilities", messages);
     EXPECT_EQ(plan.bounding, bits({5, 10, 29}));
     EXPECT_EQ(plan.effective, bits({5}));
     EXPECT_EQ(plan.permitted, bits({5, 10}));
     EXPECT_EQ(plan.inheritable, bits({10}));
     EXPECT_EQ(plan.ambient, bits({10}));
     EXPECT_EQ(plan.last_cap, 40);
-    EXPECT_TRUE(warnings.empty());
+    EXPECT_TRUE(messages.warnings.empty());
+    EXPECT_TRUE(messages.notes.empty());
 }
 
 TEST(Capabilities, AbsentMeansNoneAtAll) {
-    std::vector<std::string> warnings;
-    CapabilityPlan plan = plan_capabilities(std::nullopt, full_environment(), ".process.capabilities", warnings);
+    CapabilityMessages messages;
+    CapabilityPlan plan = plan_capabilities(std::nullopt, full_environment(), ".process.capabilities", messages);
     EXPECT_EQ(plan.bounding | plan.effective | plan.permitted | plan.inheritable | plan.ambient, 0u);
 }
 
@@ -81,12 +82,12 @@ TEST(Capabilities, WhatTheKernelLacksIsLeftOutWithAWarning) {
     caps.bounding = {"CAP_KILL", "CAP_BPF", "CAP_CHECKPOINT_RESTORE"};
     caps.permitted = caps.effective = caps.bounding;
     CapabilityEnvironment old_kernel{38, (CapabilityMask{1} << 39) - 1};  // up to CAP_PERFMON
-    std::vector<std::string> warnings;
-    CapabilityPlan plan = plan_capabilities(caps, old_kernel, ".process.capabilities", warnings);
+    CapabilityMessages messages;
+    CapabilityPlan plan = plan_capabilities(caps, old_kernel, ".process.capabilities", messages);
     EXPECT_EQ(plan.bounding, bits({5}));
     EXPECT_EQ(plan.effective, bits({5}));
     EXPECT_EQ(plan.last_cap, 38);
-    EXPECT_THAT(warnings, ElementsAre("ignoring capabilities the running kernel does not have: CAP_BPF, "
+    EXPECT_THAT(messages.warnings, ElementsAre("ignoring capabilities the running kernel does not have: CAP_BPF, "
                                       "CAP_CHECKPOINT_RESTORE"));
 }
 
@@ -95,10 +96,10 @@ TEST(Capabilities, WhatRtDoesNotHoldIsLeftOutWithAWarning) {
     caps.bounding = caps.permitted = {"CAP_KILL", "CAP_SYS_RESOURCE"};
     CapabilityEnvironment environment = full_environment();
     environment.grantable &= ~bits({24});
-    std::vector<std::string> warnings;
-    CapabilityPlan plan = plan_capabilities(caps, environment, ".process.capabilities", warnings);
+    CapabilityMessages messages;
+    CapabilityPlan plan = plan_capabilities(caps, environment, ".process.capabilities", messages);
     EXPECT_EQ(plan.permitted, bits({5}));
-    EXPECT_THAT(warnings, ElementsAre("ignoring capabilities rt does not hold and cannot grant: CAP_SYS_RESOURCE"));
+    EXPECT_THAT(messages.warnings, ElementsAre("ignoring capabilities rt does not hold and cannot grant: CAP_SYS_RESOURCE"));
 }
 
 TEST(Capabilities, SetsTheKernelWouldRefuseAreNamed) {
@@ -120,10 +121,12 @@ TEST(Capabilities, AmbientNeedsPermittedAndInheritable) {
     caps.bounding = caps.permitted = {"CAP_KILL", "CAP_CHOWN"};
     caps.inheritable = {"CAP_KILL"};
     caps.ambient = {"CAP_KILL", "CAP_CHOWN"};
-    std::vector<std::string> warnings;
-    CapabilityPlan plan = plan_capabilities(caps, full_environment(), ".process.capabilities", warnings);
+    CapabilityMessages messages;
+    CapabilityPlan plan = plan_capabilities(caps, full_environment(), ".process.capabilities", messages);
     EXPECT_EQ(plan.ambient, bits({5}));
-    EXPECT_THAT(warnings, ElementsAre(HasSubstr("not both permitted and inheritable: CAP_CHOWN")));
+    // A note for the debug log, no warning.
+    EXPECT_THAT(messages.notes, ElementsAre(HasSubstr("not both permitted and inheritable: CAP_CHOWN")));
+    EXPECT_TRUE(messages.warnings.empty());
 }
 
 TEST(Capabilities, EnvironmentOfThisProcess) {

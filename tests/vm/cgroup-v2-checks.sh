@@ -5,8 +5,9 @@
 # memory.max with an OOM kill that `rt events` reports, pids.max, cpu.max and
 # cpu.weight, hugetlb.2MB.max, the BPF device filter (denied devices cannot
 # be opened inside, allowed ones can), pause/resume through cgroup.freeze,
-# `rt update` of live limits, `rt ps` and `kill --all`, and no cgroup left
-# after delete.
+# `rt update` of live limits, `rt ps` and `kill --all`, `rt exec --cgroup`
+# into a sub-cgroup, `rt spec`'s cgroup namespace, and no cgroup left after
+# delete.
 #
 # Runs as root (PID 1's child) inside the VM of scripts/vm-test, under busybox
 # sh: rt and busybox on PATH, cgroup2 at /sys/fs/cgroup and no v1 hierarchy,
@@ -396,6 +397,28 @@ check_events_stats() {
     gone "$ID"
 }
 
+# exec --cgroup PATH: on v2 a sub-cgroup of the container's one cgroup (which
+# must exist); a controller prefix is for v1 and says so.
+check_exec_sub_cgroup() {
+    config "$(sh_args 'exec sleep 1000')" "$(limits '{}')"
+    create_started "$ID"
+    mkdir "$(cg "$ID")/sub" || fail "mkdir $(cg "$ID")/sub"
+    got=$(rt exec --cgroup sub "$ID" cat /proc/self/cgroup) || fail "rt exec --cgroup sub: exit $?"
+    [ "$got" = "0::/$PARENT/$ID/sub" ] || fail "the exec'd process is in $got"
+    out=$(rt exec --cgroup pids:sub "$ID" true 2>&1)
+    [ $? -eq 255 ] || fail "exec --cgroup pids:sub: not exit 255: $out"
+    case $out in *"(on cgroup v2, give the path alone)"*) ;; *) fail "exec --cgroup pids:sub: $out" ;; esac
+    rt delete --force "$ID" || fail "rt delete --force: exit $?"
+    gone "$ID"
+}
+
+# rt spec, as runc spec, adds a cgroup namespace where cgroup v2 is all
+# there is.
+check_spec_cgroup_namespace() {
+    mkdir "$SCRATCH/spec" && rt spec -b "$SCRATCH/spec" || fail "rt spec: exit $?"
+    grep -q '"type": "cgroup"' "$SCRATCH/spec/config.json" || fail "no cgroup namespace: $(cat "$SCRATCH/spec/config.json")"
+}
+
 # No container's cgroup is left: below the checks' parent, nor below /rt
 # (where containers without cgroupsPath go).
 check_no_cgroup_left() {
@@ -449,6 +472,8 @@ t "rt pause freezes (cgroup.freeze, state paused, no progress), rt resume thaws"
 t "rt update changes live limits, with flags and with -r -" check_update
 t "rt ps lists the cgroup's processes, rt kill --all reaches them" check_ps_kill_all
 t "rt events --stats prints runc's stats object" check_events_stats
+t "rt exec --cgroup runs the process in a sub-cgroup of the container's" check_exec_sub_cgroup
+t "rt spec has a cgroup namespace on a cgroup2-only host, as runc spec" check_spec_cgroup_namespace
 t "delete leaves no cgroup of any container" check_no_cgroup_left
 t "nothing is left: no state, mount or process" check_nothing_left
 

@@ -24,6 +24,7 @@ struct CreateOptions {
     std::string bundle;          // as given; made absolute
     std::string pid_file;        // "" for none
     std::string console_socket;  // "" for none
+    std::string pidfd_socket;    // "" for none; gets a pidfd of the init
     bool no_pivot = false;
     bool no_new_keyring = false;
     int preserve_fds = 0;
@@ -35,6 +36,8 @@ struct RunOptions {
     CreateOptions create;
     bool detach = false;
     bool keep = false;  // keep the stopped container (no delete after exit)
+    // --no-subreaper: accepted, as runc's; rt never makes itself a subreaper.
+    bool no_subreaper = false;
 };
 
 // The container ID `rt run DIR` uses: the base name of the bundle directory
@@ -60,6 +63,7 @@ struct ExecOptions {
     bool detach = false;
     std::string pid_file;
     std::string console_socket;
+    std::string pidfd_socket;         // "" for none; gets a pidfd of the process
     std::string cwd;                  // "" keeps the config's
     std::vector<std::string> env;     // NAME=VALUE, over the config's
     std::string user;                 // "UID[:GID]", "" keeps the config's
@@ -68,6 +72,9 @@ struct ExecOptions {
     bool no_new_privs = false;
     int preserve_fds = 0;
     std::string apparmor;             // "" keeps the config's
+    std::string process_label;        // SELinux label; "" keeps the config's
+    bool ignore_paused = false;       // exec into a paused container (frozen until resumed)
+    std::vector<std::string> cgroups;  // --cgroup [CONTROLLER:]PATH: sub-cgroups (rt/cgroups/sub_cgroups.hpp)
 };
 
 // Returns the exit code rt should exit with: the process's status (128+N for

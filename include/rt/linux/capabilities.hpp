@@ -42,14 +42,24 @@ struct CapabilityEnvironment {
 };
 CapabilityEnvironment current_capability_environment(bool new_user_namespace);
 
+// What the translation left out and says so: `warnings` are for the user
+// (the process gets less than its config asks for), `notes` for the debug
+// log (what asks for nothing the kernel could give: ambient capabilities
+// outside the inheritable set, as runc 1.1's own template has them).
+struct CapabilityMessages {
+    std::vector<std::string> warnings;
+    std::vector<std::string> notes;
+};
+
 // The translation, kept pure for tests. Throws rt::Error (path `where`) for
 // unknown names and for sets the kernel would refuse (an effective capability
 // that is not permitted, ...). Capabilities the kernel lacks or rt cannot
-// grant are left out, with one warning each kind in `warnings`.
+// grant are left out, with one warning each kind; ambient ones that are not
+// both permitted and inheritable, with a note.
 // An absent `capabilities` means no capabilities at all, as with runc 1.1.
 CapabilityPlan plan_capabilities(const std::optional<spec::Capabilities>& capabilities,
                                  const CapabilityEnvironment& environment, const std::string& where,
-                                 std::vector<std::string>& warnings);
+                                 CapabilityMessages& messages);
 
 // In the child, as root, before set_user().
 void drop_bounding_set(const CapabilityPlan& plan);

@@ -28,8 +28,7 @@ MountOptions parse_mount_options(const std::vector<std::string>& options);
 
 // The option names that parse_mount_options gives a meaning and the mount
 // code acts on (anything else goes to the filesystem as data): the
-// mountOptions of `rt features`. tmpcopyup, idmap and ridmap are parsed but
-// not listed: no mount step acts on them yet.
+// mountOptions of `rt features`.
 std::vector<std::string> recognized_mount_options();
 
 // Flags a bind mount needs a second, MS_REMOUNT call to apply (a bind mount

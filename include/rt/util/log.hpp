@@ -1,9 +1,12 @@
 // Logging, as runc does it: with --log FILE, messages go to that file (opened
 // O_APPEND), one line each, text or JSON ({"level","msg","time"}; containerd's
-// shim and conmon parse the JSON form). Without --log they go to stderr.
+// shim and conmon parse the JSON form). Without --log they go to stderr:
+// warnings as "rt: warning: ...", debug lines (--debug) in the log format,
+// `time="..." level=debug msg="..."` or the JSON object, as runc prints them.
 // The final error of a command goes to the log file AND to stderr, once.
 #pragma once
 
+#include <concepts>
 #include <string>
 #include <string_view>
 
@@ -16,7 +19,31 @@ enum class Format { text, json };
 // if the file cannot be opened.
 void configure(const std::string& path, Format format, bool debug);
 
-void debug(std::string_view message);
+namespace detail {
+extern bool debug_enabled;
+void emit_debug(const std::string& message);
+inline void append(std::string& line, std::string_view text) { line += text; }
+inline void append(std::string& line, char c) { line += c; }
+template <std::integral Number>
+void append(std::string& line, Number number) {
+    line += std::to_string(number);
+}
+}  // namespace detail
+
+// Whether --debug was given.
+inline bool debugging() { return detail::debug_enabled; }
+
+// One debug line made of `pieces` (strings and numbers), put together only
+// with --debug: without it a call costs one test of a flag.
+//   log::debug("create ", id, ": init ", pid, " cloned");
+template <typename... Pieces>
+void debug(const Pieces&... pieces) {
+    if (!debugging()) return;
+    std::string line;
+    (detail::append(line, pieces), ...);
+    detail::emit_debug(line);
+}
+
 void info(std::string_view message);
 void warn(std::string_view message);
 

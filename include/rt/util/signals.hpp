@@ -1,5 +1,5 @@
 // Signal names as kill(1) and runc take them: "KILL", "SIGKILL", "9",
-// "sigterm", "RTMIN+3".
+// "sigterm", "RTMIN+3", and "0" (no signal: a liveness check).
 #pragma once
 
 #include <string>
