@@ -17,6 +17,7 @@
 #include "rt/container/container.hpp"
 #include "rt/linux/mount_options.hpp"
 #include "rt/spec/parse.hpp"
+#include "rt/spec/rt_annotations.hpp"
 #include "rt/spec/validate.hpp"
 #include "rt/util/error.hpp"
 
@@ -276,8 +277,10 @@ std::string features_json() {
              std::to_string(seccomp->micro)},
         {"org.opencontainers.rt.version", RT_VERSION},
     };
-    // rt changes nothing of what it does for any annotation of config.json.
-    j["potentiallyUnsafeConfigAnnotations"] = json::array();
+    // The annotations of config.json that change what rt does (rt.lxcfs, rt.init).
+    json own = json::array();
+    for (const spec::RtAnnotation& annotation : spec::rt_annotations()) own.push_back(annotation.key);
+    j["potentiallyUnsafeConfigAnnotations"] = own;
     return j.dump(4);
 }
 

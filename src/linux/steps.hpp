@@ -40,6 +40,8 @@ void keep_running_without_parent();
 void prepare_rootfs(InitContext& ctx);
 // mounts.cpp: config.mounts in order.
 void mount_all(InitContext& ctx);
+// lxcfs_binds.cpp: rt.lxcfs, lxcfs's files over /proc and /sys (after mount_all).
+void bind_lxcfs_files(InitContext& ctx);
 // cgroup_mount.cpp: one `type: cgroup` mount.
 void mount_cgroup(InitContext& ctx, const spec::Mount& mount, int target_fd, unsigned long flags);
 // devices.cpp: the default devices and /dev symlinks of runtime-linux.md.

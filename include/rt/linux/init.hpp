@@ -17,6 +17,7 @@
 namespace rt::linux {
 
 struct ProcessSecurity;
+struct LxcfsPlan;
 
 struct InitConfig {
     const spec::Spec* spec = nullptr;  // validated
@@ -31,6 +32,11 @@ struct InitConfig {
     // Per config mount, the fd of the idmapped tree the parent made for it
     // (rt/linux/idmapped_mounts.hpp), -1 for the others.
     std::vector<int> idmapped_mounts;
+    // rt.lxcfs: the read-only copies of lxcfs's files (rt/linux/lxcfs.hpp), or null.
+    const LxcfsPlan* lxcfs = nullptr;
+    // rt.lxcfs: the socket of the container's sysinfo agent, "" for none
+    // (rt/linux/sysinfo_agent.hpp).
+    std::string sysinfo_agent_socket;
 };
 
 struct InitProcess {
