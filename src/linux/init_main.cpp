@@ -118,6 +118,7 @@ unique_fd wait_for_start(InitContext& ctx) {
         new_session();
     }
     ExecPlan plan = become_user(process, security, seccomp, "creating", config.preserve_fds);
+    unique_fd reaping_init = make_reaping_init(ctx.spec);  // rt.init: before the profile can refuse memfd_create
 
     keep_running_without_parent();
     send(channel, order, Sync::ready);
@@ -129,7 +130,9 @@ unique_fd wait_for_start(InitContext& ctx) {
     try {
         run_container_hooks(ctx, HookPhase::start_container);
         seccomp.load("created");  // last: the fewer calls after it, the fewer a profile must allow
-        exec_process(plan, process.user.umask.value_or(0022));
+        mode_t umask_value = process.user.umask.value_or(0022);
+        if (reaping_init) exec_under_reaping_init(reaping_init.get(), plan, umask_value);
+        exec_process(plan, umask_value);
     } catch (const std::exception& e) {
         fail_after_start(started.get(), e);
     }

@@ -82,6 +82,13 @@ ExecPlan plan_exec(const spec::Process& process);
 void prepare_fds(int preserve_fds);
 [[noreturn]] void exec_process(const ExecPlan& plan, mode_t umask_value);
 
+// reaping_init.cpp: rt.init. A sealed memfd holding rt-init (an empty fd
+// without the annotation), made before the profile is loaded; then, last,
+// the exec of rt-init, which runs `plan` as its child (what exec_process
+// would run).
+unique_fd make_reaping_init(const spec::Spec& spec);
+[[noreturn]] void exec_under_reaping_init(int image, const ExecPlan& plan, mode_t umask_value);
+
 // become_user.cpp: the steps the init and an exec'd process share once their
 // terminal is settled: the fds the process gets, the switch to its user with
 // its capabilities (the seccomp filter first when it cannot come later:
