@@ -37,8 +37,7 @@ struct AgentSetup {
     unique_fd listener;
     unique_fd init_pidfd;
     uint64_t init_start_ticks = 0;
-    CgroupChain memory;
-    std::optional<CgroupChain> pids;
+    CgroupFiles cgroup_files;
     // The hierarchy membership is checked in: its controller in
     // /proc/PID/cgroup ("memory", or "" for the v2 line "0::"), and the
     // container's cgroup as that file shows it.
@@ -76,9 +75,8 @@ AgentSetup prepare(pid_t init, uint64_t start_time, const std::map<std::string, 
     std::string mount_point;
     setup.controller = v2 ? "" : "memory";
     setup.cgroup = cgroup_name(memory->second, mount_point);
-    setup.memory = open_cgroup_chain(memory->second, mount_point, v2);
     auto pids = v2 ? memory : paths.find("pids");
-    if (pids != paths.end()) setup.pids = open_cgroup_chain(pids->second, pids->second, v2);
+    setup.cgroup_files = open_cgroup_files(memory->second, mount_point, v2, pids == paths.end() ? "" : pids->second);
 
     setup.proc.reset(::open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC));
     if (!setup.proc) throw_errno("open /proc");
@@ -134,7 +132,7 @@ int write_answer(const AgentSetup& setup, int dir, uint64_t address) {
     if (!mem) return -EFAULT;
     struct sysinfo host {};
     ::sysinfo(&host);
-    CgroupMemory cgroup = read_cgroup_memory(setup.memory, setup.pids ? &*setup.pids : nullptr);
+    CgroupMemory cgroup = read_cgroup_memory(setup.cgroup_files);
     struct sysinfo answer = container_sysinfo(host, cgroup, container_uptime(setup));
     ssize_t n = ::pwrite(mem.get(), &answer, sizeof answer, static_cast<off_t>(address));
     return n == static_cast<ssize_t>(sizeof answer) ? 0 : -EFAULT;
@@ -257,10 +255,10 @@ void become_agent(AgentSetup& setup) {
     ::prctl(PR_SET_NAME, "rt-sysinfo");  // what ps -o comm and top show
     for (int fd = 0; fd < 3; ++fd) ::dup2(setup.dev_null.get(), fd);
     std::vector<int> keep = {setup.listener.get(), setup.init_pidfd.get(), setup.proc.get(), log::file_fd()};
-    for (const unique_fd& dir : setup.memory.dirs) keep.push_back(dir.get());
-    if (setup.pids) {
-        for (const unique_fd& dir : setup.pids->dirs) keep.push_back(dir.get());
-    }
+    const CgroupFiles& files = setup.cgroup_files;
+    for (const unique_fd* fd : {&files.usage, &files.stat, &files.swap_usage, &files.tasks}) keep.push_back(fd->get());
+    for (const unique_fd& fd : files.limits) keep.push_back(fd.get());
+    for (const unique_fd& fd : files.swap_limits) keep.push_back(fd.get());
     close_fds_except(keep);
     setup.dev_null.release();  // closed above
     if (::chdir("/") < 0) ::_exit(1);

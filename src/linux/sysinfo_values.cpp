@@ -13,18 +13,19 @@
 namespace rt::linux {
 namespace {
 
-// A file of a cgroup directory, or nullopt if the kernel has no such file.
-std::optional<std::string> read_at(int dir, const char* name) {
-    unique_fd fd(::openat(dir, name, O_RDONLY | O_CLOEXEC));
+// The whole of a file opened earlier, read from its start; nullopt for an
+// empty fd or an error (the cgroup was removed: ENODEV).
+std::optional<std::string> read_again(const unique_fd& fd) {
     if (!fd) return std::nullopt;
     std::string text;
-    char buf[4096];
+    char buf[8192];
     for (;;) {
-        ssize_t n = ::read(fd.get(), buf, sizeof buf);
+        ssize_t n = ::pread(fd.get(), buf, sizeof buf, static_cast<off_t>(text.size()));
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) return std::nullopt;
         if (n == 0) return text;
         text.append(buf, static_cast<size_t>(n));
+        if (static_cast<size_t>(n) < sizeof buf) return text;  // all of it, in one read for most files
     }
 }
 
@@ -38,19 +39,18 @@ std::optional<uint64_t> parse_value(std::string_view text) {
     return value;
 }
 
-std::optional<uint64_t> value_at(int dir, const char* name) {
-    auto text = read_at(dir, name);
+std::optional<uint64_t> value_of(const unique_fd& fd) {
+    auto text = read_again(fd);
     return text ? parse_value(*text) : std::nullopt;
 }
 
-// The smallest value of `name` from the cgroup up to the root (a limit
-// holds for everything below it).
-std::optional<uint64_t> smallest_on_the_way_up(const CgroupChain& chain, const char* name) {
-    std::optional<uint64_t> smallest;
-    for (const unique_fd& dir : chain.dirs) {
-        if (auto value = value_at(dir.get(), name)) smallest = std::min(smallest.value_or(UINT64_MAX), *value);
+// The smallest of the values (a limit holds for everything below it).
+std::optional<uint64_t> smallest(const std::vector<unique_fd>& files) {
+    std::optional<uint64_t> least;
+    for (const unique_fd& fd : files) {
+        if (auto value = value_of(fd)) least = std::min(least.value_or(UINT64_MAX), *value);
     }
-    return smallest;
+    return least;
 }
 
 // "key value" lines of memory.stat.
@@ -68,10 +68,6 @@ std::optional<uint64_t> stat_value(const std::string& stat, std::string_view key
     return std::nullopt;
 }
 
-uint64_t count_lines(const std::string& text) {
-    return static_cast<uint64_t>(std::count(text.begin(), text.end(), '\n'));
-}
-
 // v1 writes "no limit" as the largest page-aligned value below 2^63.
 constexpr uint64_t kV1Unlimited = 1ULL << 62;
 
@@ -79,55 +75,69 @@ uint64_t as_limit(uint64_t value) {
     return value >= kV1Unlimited ? UINT64_MAX : value;
 }
 
-}  // namespace
-
-CgroupChain open_cgroup_chain(const std::string& path, const std::string& root, bool v2) {
-    CgroupChain chain;
-    chain.v2 = v2;
-    std::string dir = path;
-    for (;;) {
-        unique_fd fd(::open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
-        if (!fd) throw_errno("open cgroup " + dir);
-        chain.dirs.push_back(std::move(fd));
-        if (dir.size() <= root.size()) break;
-        size_t slash = dir.rfind('/');
-        if (slash == std::string::npos || slash < root.size()) break;
-        dir.resize(std::max(slash, root.size()));
-    }
-    return chain;
+unique_fd open_file(const std::string& dir, const char* name) {
+    return unique_fd(::open((dir + "/" + name).c_str(), O_RDONLY | O_CLOEXEC));
 }
 
-CgroupMemory read_cgroup_memory(const CgroupChain& memory, const CgroupChain* pids) {
+// `name` in `dir` and each directory above it, up to `root`.
+std::vector<unique_fd> open_on_the_way_up(const std::string& dir, const std::string& root, const char* name) {
+    std::vector<unique_fd> files;
+    std::string at = dir;
+    for (;;) {
+        if (unique_fd fd = open_file(at, name)) files.push_back(std::move(fd));
+        size_t slash = at.rfind('/');
+        if (at.size() <= root.size() || slash == std::string::npos || slash < root.size()) break;
+        at.resize(std::max(slash, root.size()));
+    }
+    return files;
+}
+
+}  // namespace
+
+CgroupFiles open_cgroup_files(const std::string& memory, const std::string& root, bool v2, const std::string& pids) {
+    unique_fd dir(::open(memory.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!dir) throw_errno("open cgroup " + memory);
+    CgroupFiles files;
+    files.v2 = v2;
+    files.limits = open_on_the_way_up(memory, root, v2 ? "memory.max" : "memory.limit_in_bytes");
+    files.usage = open_file(memory, v2 ? "memory.current" : "memory.usage_in_bytes");
+    files.stat = open_file(memory, "memory.stat");
+    files.swap_limits = open_on_the_way_up(memory, root, v2 ? "memory.swap.max" : "memory.memsw.limit_in_bytes");
+    files.swap_usage = open_file(memory, v2 ? "memory.swap.current" : "memory.memsw.usage_in_bytes");
+    if (!pids.empty()) files.tasks = open_file(pids, "pids.current");
+    if (!files.tasks) {
+        files.tasks = open_file(memory, v2 ? "cgroup.threads" : "tasks");
+        files.tasks_listed = true;
+    }
+    return files;
+}
+
+CgroupMemory read_cgroup_memory(const CgroupFiles& files) {
     CgroupMemory out;
-    if (memory.dirs.empty()) return out;
-    int self = memory.dirs.front().get();
-    if (memory.v2) {
-        out.limit = smallest_on_the_way_up(memory, "memory.max").value_or(UINT64_MAX);
-        out.usage = value_at(self, "memory.current").value_or(0);
-        if (auto stat = read_at(self, "memory.stat")) out.shmem = stat_value(*stat, "shmem").value_or(0);
-        auto swap_max = smallest_on_the_way_up(memory, "memory.swap.max");
+    out.limit = smallest(files.limits).value_or(UINT64_MAX);
+    out.usage = value_of(files.usage).value_or(0);
+    if (auto stat = read_again(files.stat)) {
+        // v1: the hierarchical total first (the cgroup's children count too).
+        auto shmem = files.v2 ? std::nullopt : stat_value(*stat, "total_shmem");
+        out.shmem = shmem ? *shmem : stat_value(*stat, "shmem").value_or(0);
+    }
+    if (files.v2) {
+        auto swap_max = smallest(files.swap_limits);
         if (swap_max && *swap_max != UINT64_MAX) out.swap_limit = *swap_max;
-        out.swap_usage = value_at(self, "memory.swap.current");
+        out.swap_usage = value_of(files.swap_usage);
     } else {
-        out.limit = as_limit(smallest_on_the_way_up(memory, "memory.limit_in_bytes").value_or(UINT64_MAX));
-        out.usage = value_at(self, "memory.usage_in_bytes").value_or(0);
-        if (auto stat = read_at(self, "memory.stat")) {
-            out.shmem = stat_value(*stat, "total_shmem").value_or(stat_value(*stat, "shmem").value_or(0));
-        }
+        out.limit = as_limit(out.limit);
         // memsw counts memory and swap together: the swap is the difference.
-        auto memsw_usage = value_at(self, "memory.memsw.usage_in_bytes");
-        if (memsw_usage) {
+        if (auto memsw_usage = value_of(files.swap_usage)) {
             out.swap_usage = *memsw_usage > out.usage ? *memsw_usage - out.usage : 0;
-            uint64_t memsw_limit = as_limit(smallest_on_the_way_up(memory, "memory.memsw.limit_in_bytes")
-                                                .value_or(UINT64_MAX));
-            if (memsw_limit != UINT64_MAX) {
-                out.swap_limit = memsw_limit > out.limit ? memsw_limit - out.limit : 0;
-            }
+            uint64_t memsw_limit = as_limit(smallest(files.swap_limits).value_or(UINT64_MAX));
+            if (memsw_limit != UINT64_MAX) out.swap_limit = memsw_limit > out.limit ? memsw_limit - out.limit : 0;
         }
     }
-    if (pids && !pids->dirs.empty()) out.tasks = value_at(pids->dirs.front().get(), "pids.current");
-    if (!out.tasks) {
-        if (auto list = read_at(self, memory.v2 ? "cgroup.threads" : "tasks")) out.tasks = count_lines(*list);
+    if (files.tasks_listed) {
+        if (auto list = read_again(files.tasks)) out.tasks = std::count(list->begin(), list->end(), '\n');
+    } else {
+        out.tasks = value_of(files.tasks);
     }
     return out;
 }

@@ -25,16 +25,26 @@
 
 namespace rt::linux {
 
-// One cgroup of one hierarchy, opened (O_PATH) with its ancestors up to the
-// hierarchy's root: dirs[0] is the cgroup itself.
-struct CgroupChain {
+// The files of the container's cgroups the answer comes from, opened once
+// when the agent starts and read again (pread at 0, which makes the kernel
+// generate them afresh) for each call: a quarter of the cost of opening
+// them each time. An fd is empty where the kernel has no such file.
+struct CgroupFiles {
     bool v2 = false;
-    std::vector<unique_fd> dirs;
+    std::vector<unique_fd> limits;       // memory.limit_in_bytes | memory.max, the cgroup's then its ancestors'
+    unique_fd usage;                     // memory.usage_in_bytes | memory.current
+    unique_fd stat;                      // memory.stat
+    std::vector<unique_fd> swap_limits;  // memory.memsw.limit_in_bytes | memory.swap.max, same order
+    unique_fd swap_usage;                // memory.memsw.usage_in_bytes | memory.swap.current
+    unique_fd tasks;                     // pids.current, else the task list below
+    bool tasks_listed = false;           // `tasks` is the list (tasks | cgroup.threads), one per line
 };
 
-// `path`: the cgroup's directory; `root`: the hierarchy's mount point (a
-// prefix of `path`). Throws rt::Error naming the directory.
-CgroupChain open_cgroup_chain(const std::string& path, const std::string& root, bool v2);
+// `memory`: the container's cgroup directory of the memory hierarchy (v1) or
+// of the unified one (v2); `root`: that hierarchy's mount point (a prefix
+// of `memory`); `pids`: its pids cgroup directory ("" for none). Throws
+// rt::Error naming a directory that cannot be opened.
+CgroupFiles open_cgroup_files(const std::string& memory, const std::string& root, bool v2, const std::string& pids);
 
 struct CgroupMemory {
     uint64_t limit = UINT64_MAX;  // bytes; UINT64_MAX: none
@@ -45,9 +55,8 @@ struct CgroupMemory {
     std::optional<uint64_t> tasks;
 };
 
-// Reads the memory files of `memory` (and pids.current of `pids` when given).
-// A file the kernel does not have leaves its default.
-CgroupMemory read_cgroup_memory(const CgroupChain& memory, const CgroupChain* pids);
+// Reads the files. A file the kernel does not have leaves its default.
+CgroupMemory read_cgroup_memory(const CgroupFiles& files);
 
 // The answer for a process of the container: `host` is the real sysinfo of
 // the agent, `uptime` seconds since the container's init started.

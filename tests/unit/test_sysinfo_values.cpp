@@ -32,9 +32,9 @@ TEST(SysinfoValues, V1TakesTheSmallestLimitOnTheWayUp) {
     fs.write("memory/rt/c/memory.usage_in_bytes", "33554432\n");
     fs.write("memory/rt/c/memory.stat", "cache 1\nshmem 5\ntotal_cache 7\ntotal_shmem 4096\n");
     fs.write("memory/rt/c/tasks", "10\n11\n12\n");
-    CgroupChain chain = open_cgroup_chain(fs.path("memory/rt/c"), fs.path("memory"), false);
-    ASSERT_EQ(chain.dirs.size(), 3u);
-    CgroupMemory m = read_cgroup_memory(chain, nullptr);
+    CgroupFiles files = open_cgroup_files(fs.path("memory/rt/c"), fs.path("memory"), false, "");
+    ASSERT_EQ(files.limits.size(), 3u);
+    CgroupMemory m = read_cgroup_memory(files);
     EXPECT_EQ(m.limit, 134217728u);
     EXPECT_EQ(m.usage, 33554432u);
     EXPECT_EQ(m.shmem, 4096u);
@@ -59,9 +59,8 @@ TEST(SysinfoValues, V1SwapIsMemswMinusMemory) {
     fs.write("memory/c/memory.memsw.limit_in_bytes", "1500\n");
     fs.write("memory/c/memory.memsw.usage_in_bytes", "700\n");
     fs.write("pids/c/pids.current", "7\n");
-    CgroupChain memory = open_cgroup_chain(fs.path("memory/c"), fs.path("memory"), false);
-    CgroupChain pids = open_cgroup_chain(fs.path("pids/c"), fs.path("pids/c"), false);
-    CgroupMemory m = read_cgroup_memory(memory, &pids);
+    CgroupFiles files = open_cgroup_files(fs.path("memory/c"), fs.path("memory"), false, fs.path("pids/c"));
+    CgroupMemory m = read_cgroup_memory(files);
     EXPECT_EQ(m.swap_limit, 500u);
     EXPECT_EQ(m.swap_usage, 100u);
     EXPECT_EQ(m.tasks, 7u);
@@ -83,8 +82,8 @@ TEST(SysinfoValues, V2MaxIsNoLimit) {
     fs.write("unified/rt/c/memory.swap.max", "max\n");
     fs.write("unified/rt/c/memory.swap.current", "0\n");
     fs.write("unified/rt/c/pids.current", "2\n");
-    CgroupChain chain = open_cgroup_chain(fs.path("unified/rt/c"), fs.path("unified"), true);
-    CgroupMemory m = read_cgroup_memory(chain, &chain);
+    CgroupFiles files = open_cgroup_files(fs.path("unified/rt/c"), fs.path("unified"), true, fs.path("unified/rt/c"));
+    CgroupMemory m = read_cgroup_memory(files);
     EXPECT_EQ(m.limit, 67108864u);
     EXPECT_EQ(m.shmem, 8192u);
     EXPECT_FALSE(m.swap_limit);  // the host's swap then
@@ -100,10 +99,20 @@ TEST(SysinfoValues, NoLimitIsTheHostsMemoryAndUsageNeverExceedsTotal) {
     FakeCgroupfs fs;
     fs.write("memory/c/memory.limit_in_bytes", "9223372036854771712\n");
     fs.write("memory/c/memory.usage_in_bytes", "99999999999\n");
-    CgroupChain chain = open_cgroup_chain(fs.path("memory/c"), fs.path("memory"), false);
-    struct sysinfo answer = container_sysinfo(host_with(4096, 0, 0), read_cgroup_memory(chain, nullptr), 0);
+    CgroupFiles files = open_cgroup_files(fs.path("memory/c"), fs.path("memory"), false, "");
+    struct sysinfo answer = container_sysinfo(host_with(4096, 0, 0), read_cgroup_memory(files), 0);
     EXPECT_EQ(answer.totalram, 4096u);
     EXPECT_EQ(answer.freeram, 0u);
+}
+
+TEST(SysinfoValues, EachReadIsFresh) {
+    FakeCgroupfs fs;
+    fs.write("memory/c/memory.limit_in_bytes", "1000\n");
+    fs.write("memory/c/memory.usage_in_bytes", "10\n");
+    CgroupFiles files = open_cgroup_files(fs.path("memory/c"), fs.path("memory"), false, "");
+    EXPECT_EQ(read_cgroup_memory(files).usage, 10u);
+    fs.write("memory/c/memory.usage_in_bytes", "20\n");  // the same file, rewritten (as `rt update` would)
+    EXPECT_EQ(read_cgroup_memory(files).usage, 20u);
 }
 
 TEST(SysinfoValues, InTheHostsUnit) {
