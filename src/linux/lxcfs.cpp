@@ -25,16 +25,17 @@ namespace {
 
 const std::string kWhat = "annotation " + std::string(spec::kLxcfsAnnotation);
 
-// The mount id of what `fd` is on (statx STATX_MNT_ID); 0 with errno set
-// when statx fails (a fuse mount whose daemon died: ENOTCONN).
-uint64_t mount_id_of(int fd) {
-    struct statx st {};
-    if (::statx(fd, "", AT_EMPTY_PATH | AT_STATX_DONT_SYNC, STATX_MNT_ID, &st) < 0) return 0;
+// statx of `fd` for its type and mount id, from what the kernel has cached
+// (AT_STATX_DONT_SYNC: no round trip to lxcfs). False with errno set when
+// it fails or the kernel gives no mount id.
+bool statx_of(int fd, struct statx& st) {
+    st = {};
+    if (::statx(fd, "", AT_EMPTY_PATH | AT_STATX_DONT_SYNC, STATX_TYPE | STATX_MNT_ID, &st) < 0) return false;
     if (!(st.stx_mask & STATX_MNT_ID)) {
         errno = ENOSYS;
-        return 0;
+        return false;
     }
-    return st.stx_mnt_id;
+    return true;
 }
 
 // f_type of the filesystem `fd` is on; 0 with errno set when it does not answer.
@@ -45,7 +46,8 @@ long fs_type_of(int fd) {
 
 // The mount named by mountinfo entry `m`, opened, if it is what the entry
 // says (a fuse filesystem with that mount id, not covered by another mount)
-// and lxcfs answers on it. Empty fd and `why` set otherwise.
+// and lxcfs answers on it (statfs is a round trip to lxcfs: a mount whose
+// daemon died answers ENOTCONN). Empty fd and `why` set otherwise.
 unique_fd open_lxcfs_mount(const MountInfo& m, std::string& why) {
     const std::string where = "lxcfs's mount " + m.mount_point;
     unique_fd dir(::open(m.mount_point.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
@@ -53,19 +55,14 @@ unique_fd open_lxcfs_mount(const MountInfo& m, std::string& why) {
         why = errno_message(errno, where);
         return {};
     }
-    uint64_t id = mount_id_of(dir.get());
-    long type = id ? fs_type_of(dir.get()) : 0;
-    if (!id || !type) {
-        why = errno_message(errno, where + " does not answer");  // its daemon died: ENOTCONN
-        return {};
-    }
-    if (id != static_cast<uint64_t>(m.id) || type != FUSE_SUPER_MAGIC) {
-        why = where + " is covered by another mount";
-        return {};
-    }
-    struct stat st {};
-    if (::fstatat(dir.get(), "proc", &st, AT_SYMLINK_NOFOLLOW) < 0) {
+    struct statx st {};
+    long type = statx_of(dir.get(), st) ? fs_type_of(dir.get()) : 0;
+    if (!type) {
         why = errno_message(errno, where + " does not answer");
+        return {};
+    }
+    if (st.stx_mnt_id != static_cast<uint64_t>(m.id) || type != FUSE_SUPER_MAGIC) {
+        why = where + " is covered by another mount";
         return {};
     }
     return dir;
@@ -103,12 +100,11 @@ unique_fd open_source(const LxcfsMount& lxcfs, const std::string& source) {
         if (errno == ENOENT) return {};
         throw_errno(what);
     }
-    struct stat st {};
-    if (::fstat(fd.get(), &st) < 0) throw_errno(what);
-    if (!S_ISREG(st.st_mode)) throw Error(what + ": not a regular file");
-    if (mount_id_of(fd.get()) != lxcfs.id || fs_type_of(fd.get()) != FUSE_SUPER_MAGIC) {
-        throw Error(what + ": not on lxcfs's fuse.lxcfs mount");
-    }
+    // NO_XDEV kept the walk on lxcfs's mount; the mount id says so again.
+    struct statx st {};
+    if (!statx_of(fd.get(), st)) throw_errno(what);
+    if (!S_ISREG(st.stx_mode)) throw Error(what + ": not a regular file");
+    if (st.stx_mnt_id != lxcfs.id) throw Error(what + ": not on lxcfs's fuse.lxcfs mount");
     return fd;
 }
 
