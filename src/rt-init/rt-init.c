@@ -14,7 +14,9 @@
  *     but SIGKILL and SIGSTOP, which nobody can catch, and the signals of
  *     faults (SIGSEGV...), which only a bug of rt-init would raise;
  *   - when it is not PID 1 (no pid namespace of its own) it makes itself a
- *     child subreaper, so that it still reaps the orphans below it.
+ *     child subreaper, so that it still reaps the orphans below it;
+ *   - file descriptors pass through untouched, and LISTEN_PID (socket
+ *     activation) is set to the process's pid.
  *
  * rt embeds it (rt_init_image.cpp, made at build time) and executes it from
  * a sealed memfd: nothing is written into the image and /proc/1/exe is that
@@ -155,14 +157,44 @@ static long fork_child(void)
 	return syscall6(__NR_clone, SIGCHLD, 0, 0, 0, 0, 0);
 }
 
+/* Socket activation (sd_listen_fds(3)): the fds are the process's, and so
+ * is LISTEN_PID, which rt set to 1 for a process it expected to be PID 1.
+ * `buf` receives "LISTEN_PID=<pid>". */
+static void claim_listen_pid(char **envp, long pid, char *buf)
+{
+	static const char key[] = "LISTEN_PID=";
+	for (char **e = envp; *e; e++) {
+		unsigned long i = 0;
+		while (key[i] && (*e)[i] == key[i])
+			i++;
+		if (key[i])
+			continue;
+		char digits[24];
+		int n = 0;
+		do {
+			digits[n++] = (char)('0' + pid % 10);
+			pid /= 10;
+		} while (pid);
+		for (i = 0; key[i]; i++)
+			buf[i] = key[i];
+		while (n)
+			buf[i++] = digits[--n];
+		buf[i] = 0;
+		*e = buf;
+		return;
+	}
+}
+
 /* The child: a process group of its own, the terminal's foreground one if
  * stdin is our controlling terminal (all signals are still blocked here, so
  * the SIGTTOU of a background tcsetpgrp cannot stop it), the signal mask it
  * would have had, then the program. */
 static __attribute__((noreturn)) void run_child(char **argv, char **envp, const sigmask_t *mask)
 {
+	char listen_pid[40];
 	SYS(__NR_setpgid, 0, 0, 0, 0);
 	int group = (int)SYS(__NR_getpid, 0, 0, 0, 0);
+	claim_listen_pid(envp, group, listen_pid);
 	SYS(__NR_ioctl, 0, TIOCSPGRP, &group, 0); /* ENOTTY without one: fine */
 	SYS(__NR_rt_sigprocmask, SIG_SETMASK, mask, 0, SIGSET_SIZE);
 	long err = SYS(__NR_execve, argv[0], argv + 1, envp, 0);

@@ -219,6 +219,17 @@ TEST_F(ReapingInit, WithoutTheAnnotationAnOrphanStaysAZombie) {
     run.wait();
 }
 
+TEST_F(ReapingInit, SocketActivationFdsAndListenPidAreTheProcesss) {
+    Bundle bundle;
+    init_config(bundle, {"/bin/sh", "-c", "echo $LISTEN_FDS $LISTEN_PID $$; cat <&3"});
+    std::string rt_cmd = std::string(RT_BINARY) + " --root " + root_ + " run --bundle " + bundle.dir() + " ";
+    Result r = run_program({"/bin/sh", "-c", "echo listened > " + bundle.dir() + "/socket; exec 3<" +
+                                                 bundle.dir() + "/socket; LISTEN_FDS=1 LISTEN_PID=$$ exec " + rt_cmd +
+                                                 new_id()});
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(r.out, "1 2 2\nlistened\n");
+}
+
 TEST_F(ReapingInit, BadValueIsRefused) {
     Bundle bundle;
     bundle.config["annotations"]["rt.init"] = "1";
