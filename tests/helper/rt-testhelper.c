@@ -334,20 +334,27 @@ static int cmd_sleep(char **argv)
 	return 0;
 }
 
+/* Blocks SIGTERM, SIGINT, SIGHUP, SIGUSR1 and SIGUSR2, which the caller then
+ * takes with sigwaitinfo: that works as PID 1 of a container too (init
+ * ignores signals with default handlers). */
+static void block_waited_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGHUP);
+	sigaddset(set, SIGUSR1);
+	sigaddset(set, SIGUSR2);
+	sigprocmask(SIG_BLOCK, set, NULL);
+}
+
 /* Waits for SIGTERM, SIGINT, SIGHUP, SIGUSR1 or SIGUSR2, prints its name and
- * exits 0. The signals are blocked and taken with sigwaitinfo, so this works
- * as PID 1 of a container too (init ignores signals with default handlers). */
+ * exits 0. */
 static int cmd_pause(char **argv)
 {
 	sigset_t set;
 	(void)argv;
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGUSR1);
-	sigaddset(&set, SIGUSR2);
-	sigprocmask(SIG_BLOCK, &set, NULL);
+	block_waited_signals(&set);
 	int sig;
 	while ((sig = sigwaitinfo(&set, NULL)) < 0 && errno == EINTR)
 		;
@@ -595,18 +602,12 @@ static int cmd_sysinfo(char **argv)
 	return 0;
 }
 
-/* Prints sysinfo, then again on every SIGUSR1, until TERM, INT or HUP
- * (signals taken with sigwaitinfo: works as PID 1 too). */
+/* Prints sysinfo, then again on every SIGUSR1, until TERM, INT, HUP or USR2. */
 static int cmd_sysinfo_on_usr1(char **argv)
 {
 	sigset_t set;
 	(void)argv;
-	sigemptyset(&set);
-	sigaddset(&set, SIGUSR1);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGHUP);
-	sigprocmask(SIG_BLOCK, &set, NULL);
+	block_waited_signals(&set);
 	print_sysinfo();
 	for (;;) {
 		int sig = sigwaitinfo(&set, NULL);
@@ -759,7 +760,7 @@ static const struct command {
 	{ "sysinfo",       0, 0, "",            cmd_sysinfo,
 	  "sysinfo(2): totalram=BYTES freeram=BYTES sharedram=BYTES procs=N uptime=S" },
 	{ "sysinfo-on-usr1", 0, 0, "",          cmd_sysinfo_on_usr1,
-	  "print sysinfo, again on each SIGUSR1, until TERM INT HUP" },
+	  "print sysinfo, again on each SIGUSR1, until TERM INT HUP USR2" },
 	{ "sysinfo-bench", 1, 1, "N",           cmd_sysinfo_bench,
 	  "N sysinfo calls: ns_per_call=X" },
 	{ "orphan",        0, 0, "",            cmd_orphan,
