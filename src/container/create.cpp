@@ -19,11 +19,13 @@
 #include "internal.hpp"
 #include "rt/linux/host_support.hpp"
 #include "rt/linux/idmapped_mounts.hpp"
+#include "rt/linux/lxcfs.hpp"
 #include "rt/linux/namespaces.hpp"
 #include "rt/linux/net_devices.hpp"
 #include "rt/linux/process_security.hpp"
 #include "rt/linux/user_namespace.hpp"
 #include "rt/linux/sync_protocol.hpp"
+#include "rt/linux/sysinfo_agent.hpp"
 #include "rt/spec/container_id.hpp"
 #include "rt/spec/parse.hpp"
 #include "rt/spec/validate.hpp"
@@ -69,6 +71,8 @@ struct Plan {
     int passed_fds = 0;        // LISTEN_FDS + --preserve-fds: fds 3 .. 3+N-1
     unique_fd console_socket;  // connected; gets the pty master
     unique_fd pidfd_socket;    // connected; gets a pidfd of the init
+    linux::LxcfsPlan lxcfs;    // rt.lxcfs: lxcfs's files, ready to attach
+    linux::SysinfoAgent sysinfo_agent;  // rt.lxcfs: listening once the state dir exists
 };
 
 // Socket activation, as runc does it (sd_listen_fds(3)): the fds systemd
@@ -131,6 +135,7 @@ Plan plan_create(const CreateOptions& options) {
     } catch (const Error& e) {
         throw e.with_context("config.json");
     }
+    plan.lxcfs = linux::plan_lxcfs(plan.spec);  // rt.lxcfs: lxcfs must be there (it names itself)
     return plan;
 }
 
@@ -175,6 +180,7 @@ void drive_init(Plan& plan, linux::InitProcess& init, state::ContainerState& sta
                    state.cgroup_paths.size() > 1 ? " and " + std::to_string(state.cgroup_paths.size() - 1) + " more" : "",
                    "), init ", init.pid, " in them");
     }
+    if (plan.sysinfo_agent) plan.sysinfo_agent.start(init.pid, state.start_time, state.cgroup_paths);
     linux::SyncOrder order;
     linux::write_id_maps(init.pid, linux);
     linux::send(init.channel, order, linux::Sync::proceed);
@@ -227,6 +233,11 @@ Created create_container(const state::Store& store, const CreateOptions& options
         config.preserve_fds = plan.passed_fds;
         config.exec_fifo = fifo_fd.get();
         config.security = &plan.security;
+        if (plan.lxcfs.enabled) {
+            config.lxcfs = &plan.lxcfs;
+            plan.sysinfo_agent = linux::SysinfoAgent::listen(created.lock.dir_fd(), store.dir(options.id));
+            config.sysinfo_agent_socket = plan.sysinfo_agent.socket_path();
+        }
         std::vector<unique_fd> idmapped = linux::prepare_idmapped_mounts(plan.spec, plan.bundle);
         for (const auto& fd : idmapped) config.idmapped_mounts.push_back(fd.get());
         init = linux::spawn_init(config, plan.namespaces);

@@ -20,7 +20,9 @@
 #include "rt/linux/exec.hpp"
 #include "rt/linux/lsm.hpp"
 #include "rt/linux/sync_protocol.hpp"
+#include "rt/linux/sysinfo_agent.hpp"
 #include "rt/spec/parse.hpp"
+#include "rt/spec/rt_annotations.hpp"
 #include "rt/spec/validate.hpp"
 #include "rt/util/error.hpp"
 #include "rt/util/file.hpp"
@@ -260,6 +262,9 @@ int exec(const state::Store& store, const ExecOptions& options) {
     exec_config.seccomp_state.id = state.id;
     exec_config.seccomp_state.bundle = state.bundle;
     exec_config.seccomp_state.annotations = config.annotations;
+    if (spec::annotation_enabled(config.annotations, spec::kLxcfsAnnotation)) {
+        exec_config.sysinfo_agent_socket = linux::sysinfo_agent_socket(store.dir(state.id));
+    }
     Started started{linux::spawn_exec(exec_config, namespaces), {}};
     linux::ExecProcess& child = started.child;
     log::debug("exec ", state.id, ": process cloned in the container's namespaces, pid ", child.pid);

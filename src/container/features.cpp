@@ -18,6 +18,7 @@
 #include "rt/linux/mount_options.hpp"
 #include "rt/linux/seccomp.hpp"
 #include "rt/spec/parse.hpp"
+#include "rt/spec/rt_annotations.hpp"
 #include "rt/spec/validate.hpp"
 #include "rt/util/error.hpp"
 
@@ -286,8 +287,10 @@ std::string features_json() {
              std::to_string(seccomp->micro)},
         {"org.opencontainers.rt.version", RT_VERSION},
     };
-    // rt changes nothing of what it does for any annotation of config.json.
-    j["potentiallyUnsafeConfigAnnotations"] = json::array();
+    // The annotations of config.json that change what rt does (rt.lxcfs, rt.init).
+    json own = json::array();
+    for (const spec::RtAnnotation& annotation : spec::rt_annotations()) own.push_back(annotation.key);
+    j["potentiallyUnsafeConfigAnnotations"] = own;
     return j.dump(4);
 }
 

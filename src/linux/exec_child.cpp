@@ -12,6 +12,7 @@
 #include "exec_main.hpp"
 #include "rt/linux/exec.hpp"
 #include "rt/linux/sync_protocol.hpp"
+#include "rt/linux/sysinfo_agent.hpp"
 #include "rt/util/error.hpp"
 #include "rt/util/log.hpp"
 #include "rt/util/process.hpp"
@@ -72,6 +73,7 @@ pid_t host_pid(int host_proc) {
         state.pid = host_pid(host_proc.get());
         seccomp = SeccompSession(&*security.seccomp, std::move(state));
     }
+    SysinfoFilter sysinfo(config.sysinfo_agent_socket);  // rt.lxcfs: as the host's root, like the init
 
     enter_namespaces(namespaces);
     // setns into the mount namespace made its root ours.
@@ -79,6 +81,7 @@ pid_t host_pid(int host_proc) {
     if (!root) throw_errno("open / in the container");
 
     apply_process_settings(security, host_proc.get());
+    sysinfo.load();  // as root, before the user switch and the profile
     host_proc.reset();
     if (process.terminal) {
         Pty pty = open_container_pty(root.get(), process.console_size);

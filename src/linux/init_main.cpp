@@ -13,7 +13,9 @@
 #include <cerrno>
 #include <cstring>
 
+#include "rt/linux/lxcfs.hpp"
 #include "rt/linux/sync_protocol.hpp"
+#include "rt/linux/sysinfo_agent.hpp"
 #include "rt/util/error.hpp"
 #include "rt/util/log.hpp"
 #include "rt/util/process.hpp"
@@ -75,6 +77,9 @@ unique_fd wait_for_start(InitContext& ctx) {
 
     expect(channel, order, Sync::proceed);
 
+    // rt.lxcfs: connects to the agent while the host's paths are reachable
+    // and the init is still the host's root (the socket is rt's).
+    SysinfoFilter sysinfo(config.sysinfo_agent_socket);
     enter_namespaces(namespaces);
     die_with_parent();  // again: a change of credentials cleared it
     if (!config.no_new_keyring) join_session_keyring(config.id);
@@ -85,6 +90,7 @@ unique_fd wait_for_start(InitContext& ctx) {
 
     prepare_rootfs(ctx);
     mount_all(ctx);
+    bind_lxcfs_files(ctx);
     create_devices(ctx);
     const spec::Process& process = *ctx.spec.process;
     if (process.terminal) create_console_mountpoint(ctx.root.get());
@@ -102,6 +108,7 @@ unique_fd wait_for_start(InitContext& ctx) {
 
     const ProcessSecurity& security = *config.security;
     apply_process_settings(security, ctx.host_proc.get());
+    sysinfo.load();  // as root, before the user switch and the profile
     if (process.terminal) {
         Pty pty = open_container_pty(ctx.root.get(), process.console_size);
         mount_console(ctx.root.get(), pty.slave.get());
@@ -111,6 +118,7 @@ unique_fd wait_for_start(InitContext& ctx) {
         new_session();
     }
     ExecPlan plan = become_user(process, security, seccomp, "creating", config.preserve_fds);
+    unique_fd reaping_init = make_reaping_init(ctx.spec);  // rt.init: before the profile can refuse memfd_create
 
     keep_running_without_parent();
     send(channel, order, Sync::ready);
@@ -122,7 +130,9 @@ unique_fd wait_for_start(InitContext& ctx) {
     try {
         run_container_hooks(ctx, HookPhase::start_container);
         seccomp.load("created");  // last: the fewer calls after it, the fewer a profile must allow
-        exec_process(plan, process.user.umask.value_or(0022));
+        mode_t umask_value = process.user.umask.value_or(0022);
+        if (reaping_init) exec_under_reaping_init(reaping_init.get(), plan, umask_value);
+        exec_process(plan, umask_value);
     } catch (const std::exception& e) {
         fail_after_start(started.get(), e);
     }
@@ -136,6 +146,9 @@ void drop_inherited_fds(const InitConfig& config, NamespacePlan& namespaces, Cha
     for (const auto& join : namespaces.joins) keep.push_back(join.fd.get());
     for (int fd : config.idmapped_mounts) keep.push_back(fd);
     for (int fd : config.joined_namespace_mounts) keep.push_back(fd);
+    if (config.lxcfs) {
+        for (const auto& bind : config.lxcfs->binds) keep.push_back(bind.tree.get());
+    }
     close_fds_except(keep);
 }
 

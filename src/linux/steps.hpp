@@ -40,6 +40,8 @@ void keep_running_without_parent();
 void prepare_rootfs(InitContext& ctx);
 // mounts.cpp: config.mounts in order.
 void mount_all(InitContext& ctx);
+// lxcfs_binds.cpp: rt.lxcfs, lxcfs's files over /proc and /sys (after mount_all).
+void bind_lxcfs_files(InitContext& ctx);
 // cgroup_mount.cpp: one `type: cgroup` mount.
 void mount_cgroup(InitContext& ctx, const spec::Mount& mount, int target_fd, unsigned long flags);
 // devices.cpp: the default devices and /dev symlinks of runtime-linux.md.
@@ -79,6 +81,13 @@ ExecPlan plan_exec(const spec::Process& process);
 // preserved ones.
 void prepare_fds(int preserve_fds);
 [[noreturn]] void exec_process(const ExecPlan& plan, mode_t umask_value);
+
+// reaping_init.cpp: rt.init. A sealed memfd holding rt-init (an empty fd
+// without the annotation), made before the profile is loaded; then, last,
+// the exec of rt-init, which runs `plan` as its child (what exec_process
+// would run).
+unique_fd make_reaping_init(const spec::Spec& spec);
+[[noreturn]] void exec_under_reaping_init(int image, const ExecPlan& plan, mode_t umask_value);
 
 // become_user.cpp: the steps the init and an exec'd process share once their
 // terminal is settled: the fds the process gets, the switch to its user with

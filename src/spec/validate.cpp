@@ -5,6 +5,7 @@
 #include <set>
 
 #include "json_node.hpp"
+#include "rt/spec/rt_annotations.hpp"
 #include "rt/spec/sysctl.hpp"
 #include "rt/spec/validate.hpp"
 #include "validate_util.hpp"
@@ -231,6 +232,7 @@ void check_hooks(const Spec& spec) {
 void check_annotations(const Spec& spec) {
     // config.md: keys MUST NOT be empty.
     if (spec.annotations.contains("")) fail(".annotations", "keys must not be empty");
+    check_rt_annotations(spec.annotations);
 }
 
 void check_sysctl(const Spec& spec) {

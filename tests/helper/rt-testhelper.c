@@ -29,6 +29,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysinfo.h>
 #include <sys/sysmacros.h>
 #include <sys/un.h>
 #include <sys/utsname.h>
@@ -333,20 +334,27 @@ static int cmd_sleep(char **argv)
 	return 0;
 }
 
+/* Blocks SIGTERM, SIGINT, SIGHUP, SIGUSR1 and SIGUSR2, which the caller then
+ * takes with sigwaitinfo: that works as PID 1 of a container too (init
+ * ignores signals with default handlers). */
+static void block_waited_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGHUP);
+	sigaddset(set, SIGUSR1);
+	sigaddset(set, SIGUSR2);
+	sigprocmask(SIG_BLOCK, set, NULL);
+}
+
 /* Waits for SIGTERM, SIGINT, SIGHUP, SIGUSR1 or SIGUSR2, prints its name and
- * exits 0. The signals are blocked and taken with sigwaitinfo, so this works
- * as PID 1 of a container too (init ignores signals with default handlers). */
+ * exits 0. */
 static int cmd_pause(char **argv)
 {
 	sigset_t set;
 	(void)argv;
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGUSR1);
-	sigaddset(&set, SIGUSR2);
-	sigprocmask(SIG_BLOCK, &set, NULL);
+	block_waited_signals(&set);
 	int sig;
 	while ((sig = sigwaitinfo(&set, NULL)) < 0 && errno == EINTR)
 		;
@@ -573,6 +581,95 @@ static int cmd_seccomp_agent(char **argv)
 	return 0;
 }
 
+/* sysinfo(2) as the process gets it: "totalram=BYTES freeram=BYTES
+ * sharedram=BYTES procs=N uptime=SECONDS", or the errno name. */
+static void print_sysinfo(void)
+{
+	struct sysinfo si;
+	if (sysinfo(&si) < 0) {
+		printf("sysinfo %s\n", errname(errno));
+		return;
+	}
+	unsigned long long unit = si.mem_unit ? si.mem_unit : 1;
+	printf("totalram=%llu freeram=%llu sharedram=%llu procs=%u uptime=%ld\n", si.totalram * unit,
+	       si.freeram * unit, si.sharedram * unit, (unsigned)si.procs, si.uptime);
+}
+
+static int cmd_sysinfo(char **argv)
+{
+	(void)argv;
+	print_sysinfo();
+	return 0;
+}
+
+/* Prints sysinfo, then again on every SIGUSR1, until TERM, INT, HUP or USR2. */
+static int cmd_sysinfo_on_usr1(char **argv)
+{
+	sigset_t set;
+	(void)argv;
+	block_waited_signals(&set);
+	print_sysinfo();
+	for (;;) {
+		int sig = sigwaitinfo(&set, NULL);
+		if (sig < 0 && errno == EINTR)
+			continue;
+		if (sig != SIGUSR1)
+			return 0;
+		print_sysinfo();
+	}
+}
+
+/* N sysinfo calls: "ns_per_call=X" (scripts/bench-annotations). */
+static int cmd_sysinfo_bench(char **argv)
+{
+	long n;
+	struct sysinfo si;
+	struct timespec a, b;
+	if (parse_long(argv[0], &n) || n <= 0)
+		return 2;
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	for (long i = 0; i < n; i++) {
+		if (sysinfo(&si) < 0)
+			return fail("sysinfo: %s", strerror(errno));
+	}
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	double ns = (double)(b.tv_sec - a.tv_sec) * 1e9 + (double)(b.tv_nsec - a.tv_nsec);
+	printf("ns_per_call=%.0f\n", ns / (double)n);
+	return 0;
+}
+
+/* Leaves an orphan that exits (a grandchild, gone once its parent is gone:
+ * reparented to PID 1, which must reap it), prints "orphaned", then waits
+ * as `pause` does, reaping nothing. */
+static int cmd_orphan(char **argv)
+{
+	pid_t child = fork();
+	if (child < 0)
+		return fail("fork: %s", strerror(errno));
+	if (child == 0) {
+		pid_t parent = getpid();
+		pid_t grandchild = fork();
+		if (grandchild == 0) {
+			while (getppid() == parent)
+				usleep(1000);
+			_exit(0);
+		}
+		_exit(grandchild < 0 ? 1 : 0);
+	}
+	waitpid(child, NULL, 0);
+	puts("orphaned");
+	return cmd_pause(argv);
+}
+
+/* "isatty=1 pgrp=N foreground=N": whether stdin is a terminal, the process
+ * group, and the terminal's foreground group (-1 without one). */
+static int cmd_tty(char **argv)
+{
+	(void)argv;
+	printf("isatty=%d pgrp=%d foreground=%d\n", isatty(0), (int)getpgrp(), (int)tcgetpgrp(0));
+	return 0;
+}
+
 static int cmd_hostname(char **argv)
 {
 	char buf[HOST_NAME_MAX + 1];
@@ -660,6 +757,16 @@ static const struct command {
 	  "NUMA memory policy (MPOL_BIND nodes=0)" },
 	{ "seccomp-agent", 2, 2, "SOCKET ERRNO", cmd_seccomp_agent,
 	  "host side: take a seccomp notify fd on SOCKET, answer calls with ERRNO (0: success)" },
+	{ "sysinfo",       0, 0, "",            cmd_sysinfo,
+	  "sysinfo(2): totalram=BYTES freeram=BYTES sharedram=BYTES procs=N uptime=S" },
+	{ "sysinfo-on-usr1", 0, 0, "",          cmd_sysinfo_on_usr1,
+	  "print sysinfo, again on each SIGUSR1, until TERM INT HUP USR2" },
+	{ "sysinfo-bench", 1, 1, "N",           cmd_sysinfo_bench,
+	  "N sysinfo calls: ns_per_call=X" },
+	{ "orphan",        0, 0, "",            cmd_orphan,
+	  "leave an orphan that exits, print orphaned, then pause (reaping nothing)" },
+	{ "tty",           0, 0, "",            cmd_tty,
+	  "isatty=0|1 pgrp=N foreground=N (tcgetpgrp of stdin)" },
 	{ "hostname",      0, 0, "",            cmd_hostname,
 	  "the hostname" },
 	{ "pid",           0, 0, "",            cmd_pid,

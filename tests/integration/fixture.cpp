@@ -260,6 +260,19 @@ json default_config() {
     })");
 }
 
+void add_user_namespace(json& config) {
+    config["linux"]["namespaces"].push_back({{"type", "user"}});
+    config["linux"]["uidMappings"] = {{{"containerID", 0}, {"hostID", kMappedRoot}, {"size", 65536}}};
+    config["linux"]["gidMappings"] = {{{"containerID", 0}, {"hostID", kMappedRoot}, {"size", 65536}}};
+}
+
+void chown_tree(const std::string& path, uid_t uid, gid_t gid) {
+    lchown(path.c_str(), uid, gid);
+    for (const auto& entry : fs::recursive_directory_iterator(path)) {
+        lchown(entry.path().c_str(), uid, gid);
+    }
+}
+
 Bundle::Bundle() : config(default_config()) {
     char pattern[] = "/tmp/rt-test-XXXXXX";
     if (!mkdtemp(pattern)) throw std::runtime_error("mkdtemp");

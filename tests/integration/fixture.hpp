@@ -97,6 +97,13 @@ private:
     std::string dir_;
 };
 
+// Host uid and gid that root of a user-namespaced test container maps to.
+constexpr unsigned kMappedRoot = 100000;
+// Adds a user namespace mapping root to kMappedRoot (65536 ids) to `config`.
+void add_user_namespace(json& config);
+// lchown -R, as runc's tests remap a rootfs for a user namespace.
+void chown_tree(const std::string& path, uid_t uid, gid_t gid);
+
 // The default test config: busybox sh, namespaces pid/mount/ipc/uts/network,
 // the usual /proc, /dev, /dev/pts, /dev/shm, /dev/mqueue, /sys mounts.
 json default_config();

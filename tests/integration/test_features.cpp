@@ -256,5 +256,18 @@ TEST_F(Features, TmpcopyupCopiesTheCoveredDirectory) {
     expect_create_fails(bind, ".mounts[6]: tmpcopyup is for tmpfs mounts only");
 }
 
+// The annotations of config.json rt acts on (rt.lxcfs, rt.init) are the
+// potentially unsafe ones features.md lets a runtime name, and create checks
+// their values.
+TEST_F(Features, AnnotationsRtActsOn) {
+    json f = features();
+    EXPECT_EQ(f["potentiallyUnsafeConfigAnnotations"], json::array({"rt.lxcfs", "rt.init"}));
+    for (const auto& key : f["potentiallyUnsafeConfigAnnotations"]) {
+        Bundle bundle;
+        bundle.config["annotations"][key.get<std::string>()] = "maybe";
+        expect_create_fails(bundle, "must be \"true\" or \"false\", not \"maybe\"");
+    }
+}
+
 }  // namespace
 }  // namespace rt_test

@@ -15,29 +15,10 @@
 #include <cstring>
 
 #include "fixture.hpp"
+#include "terminal_helpers.hpp"
 
 namespace rt_test {
 namespace {
-
-// Reads `fd` until `text` appeared (true) or the timeout / EOF / EIO.
-bool read_until(int fd, std::string& into, const std::string& text, int timeout_ms = 10000) {
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-    while (into.find(text) == std::string::npos) {
-        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-        if (left.count() <= 0) return false;
-        pollfd p{fd, POLLIN, 0};
-        if (poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
-        char buf[4096];
-        ssize_t n = read(fd, buf, sizeof buf);
-        if (n <= 0) return into.find(text) != std::string::npos;
-        into.append(buf, static_cast<size_t>(n));
-    }
-    return true;
-}
-
-void write_text(int fd, const std::string& text) {
-    ASSERT_EQ(write(fd, text.data(), text.size()), static_cast<ssize_t>(text.size()));
-}
 
 class Terminal : public RtTest {
 protected:

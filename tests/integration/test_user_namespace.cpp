@@ -14,20 +14,7 @@ namespace fs = std::filesystem;
 namespace rt_test {
 namespace {
 
-constexpr unsigned kHostRoot = 100000;
-
-void chown_tree(const std::string& path, uid_t uid, gid_t gid) {
-    lchown(path.c_str(), uid, gid);
-    for (const auto& entry : fs::recursive_directory_iterator(path)) {
-        lchown(entry.path().c_str(), uid, gid);
-    }
-}
-
-void add_user_namespace(json& config) {
-    config["linux"]["namespaces"].push_back({{"type", "user"}});
-    config["linux"]["uidMappings"] = {{{"containerID", 0}, {"hostID", kHostRoot}, {"size", 65536}}};
-    config["linux"]["gidMappings"] = {{{"containerID", 0}, {"hostID", kHostRoot}, {"size", 65536}}};
-}
+constexpr unsigned kHostRoot = kMappedRoot;
 
 class UserNamespace : public RtTest {
 protected:

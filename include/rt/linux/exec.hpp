@@ -29,6 +29,9 @@ struct ExecConfig {
     // For a seccomp notify listener: the container as the message names it
     // (the child fills in its pid).
     ContainerProcessState seccomp_state;
+    // rt.lxcfs: the socket of the container's sysinfo agent, "" for none
+    // (rt/linux/sysinfo_agent.hpp).
+    std::string sysinfo_agent_socket;
 };
 
 struct ExecProcess {

@@ -17,6 +17,7 @@
 namespace rt::linux {
 
 struct ProcessSecurity;
+struct LxcfsPlan;
 
 struct InitConfig {
     const spec::Spec* spec = nullptr;  // validated
@@ -35,6 +36,11 @@ struct InitConfig {
     // the pod's namespaces mounted there (rt/linux/joined_namespace_mounts.hpp),
     // -1 for the others; set in the helper only.
     std::vector<int> joined_namespace_mounts;
+    // rt.lxcfs: the read-only copies of lxcfs's files (rt/linux/lxcfs.hpp), or null.
+    const LxcfsPlan* lxcfs = nullptr;
+    // rt.lxcfs: the socket of the container's sysinfo agent, "" for none
+    // (rt/linux/sysinfo_agent.hpp).
+    std::string sysinfo_agent_socket;
 };
 
 struct InitProcess {
