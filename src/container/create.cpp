@@ -123,11 +123,7 @@ Plan plan_create(const CreateOptions& options) {
     plan.passed_fds = listen_fds(process) + options.preserve_fds;
     check_passed_fds(plan.passed_fds);
     if (!options.console_socket.empty()) plan.console_socket = connect_console_socket(options.console_socket);
-    try {
-        plan.cgroups = plan_cgroups(plan.spec, options.id);
-    } catch (const Error& e) {
-        throw e.with_context("config.json");
-    }
+    plan.cgroups = plan_cgroups(plan.spec, options.id, options.systemd_cgroup);
     return plan;
 }
 
