@@ -389,9 +389,18 @@ TEST_F(SystemdManagerV2, DestroyStopsTheUnitThenRemovesWhatIsLeft) {
     EXPECT_FALSE(fs.exists("system.slice/rt-c1.scope"));
 }
 
-TEST_F(SystemdManagerV2, AFailedStartFailsTheCreate) {
+TEST_F(SystemdManagerV2, AFailedStartFailsTheCreateAndStopsNoUnit) {
     log->fail_start = true;
-    EXPECT_THAT(error_of([&] { create("{}"); }), HasSubstr("systemd could not start rt-c1.scope"));
+    spec::Resources r;
+    auto m = manager_for_create(layout, std::nullopt, "c1", loader, connector());
+    m->create(r);
+    m->apply(r, {});
+    EXPECT_THAT(error_of([&] { m->add_process(4242); }), HasSubstr("systemd could not start rt-c1.scope"));
+    // The create's cleanup: a unit of that name is not this container's
+    // (systemd refused to make it): neither it nor its cgroup is touched.
+    m->destroy();
+    EXPECT_EQ(log->calls.size(), 1u);
+    EXPECT_TRUE(fs.exists("system.slice/rt-c1.scope/cgroup.procs"));
 }
 
 TEST_F(SystemdManagerV2, TheStateMustNameAScopeOfThisHostsVersion) {

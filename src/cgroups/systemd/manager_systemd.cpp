@@ -53,6 +53,11 @@ public:
 
     // For a new container: talks to systemd now.
     void connect_now() { systemd(); }
+    // For an existing container: the unit is its own, started by an earlier rt.
+    void adopt_unit() {
+        owns_unit_ = true;
+        started_ = true;
+    }
 
     std::string driver() const override { return v2_ ? driver_v2 : driver_v1; }
     std::map<std::string, std::string> paths() const override { return files_->paths(); }
@@ -85,6 +90,7 @@ public:
         add_oom_policy(props, resources);
         systemd().start_unit(unit_.unit, props);
         started_ = true;
+        owns_unit_ = true;
         // What systemd did not make (v1 hierarchies it does not manage), the
         // controllers the scope delegates, and every limit in the files.
         files_->create(resources);
@@ -109,6 +115,9 @@ public:
     std::unique_ptr<OomWatch> watch_oom() const override { return files_->watch_oom(); }
 
     void destroy() override {
+        // A create that failed before its unit started has nothing to undo:
+        // a unit of that name, if any, is someone else's.
+        if (!owns_unit_) return;
         // systemd removes the directories it made; the others (and any a
         // process of the container made below the scope) go after.
         try {
@@ -157,6 +166,7 @@ private:
     spec::Resources resources_;
     std::vector<DeviceRule> devices_;
     bool started_ = false;
+    bool owns_unit_ = false;  // started by this manager, or the container's (from its state)
 };
 
 }  // namespace
@@ -187,7 +197,9 @@ std::unique_ptr<Manager> manager_from_state(const Layout& layout, const std::str
     if (unit.unit.size() <= 6 || unit.unit.compare(unit.unit.size() - 6, 6, ".scope") != 0) {
         throw Error("corrupt state: the cgroup " + paths.begin()->second + " is not a systemd scope");
     }
-    return std::make_unique<SystemdManager>(layout, "", unit, paths, loader, connect);
+    auto manager = std::make_unique<SystemdManager>(layout, "", unit, paths, loader, connect);
+    manager->adopt_unit();
+    return manager;
 }
 
 }  // namespace rt::cgroups::systemd
