@@ -226,8 +226,11 @@ t() {
     n=$((n + 1))
     ID=check-$n
     PARENT=$PARENTS-$n
+    read -r t_start _ < /proc/uptime
     if ("$2") > "$SCRATCH/check.out" 2>&1 < /dev/null && leftovers >> "$SCRATCH/check.out"; then
+        read -r t_end _ < /proc/uptime
         echo "ok $n - $1"
+        echo "#   ($(awk -v a="$t_start" -v b="$t_end" 'BEGIN { printf "%.1f", b - a }') s)"
     else
         failures=$((failures + 1))
         echo "not ok $n - $1"
