@@ -26,7 +26,8 @@
 #
 # "@ NAME WHERE RESOURCES_JSON" starts a group: one container (running
 # `sleep`) with these resources, in the configurations WHERE names (all, v1,
-# v2, block: where there is a block device, hugetlb: where a hugetlb
+# v2, block: where there is a block device, io-weight: cgroup v2 without
+# BFQ (io.weight, not io.bfq.weight), hugetlb: where a hugetlb
 # controller takes hugepageLimits, hybrid-hugetlb: a hybrid host whose
 # hugetlb controller is on cgroup2). Then, in order:
 #   FIELD | V1 FILE | V2 FILE | SYSTEMD V1 PROPERTY | SYSTEMD V2 PROPERTY
@@ -56,6 +57,8 @@ memory.disableOOMKiller  | memory:memory.oom_control ~ oom_kill_disable 1 | - | 
 @ throttle block {"blockIO": {"throttleReadBpsDevice": [{"major": @MAJOR@, "minor": @MINOR@, "rate": 1048576}], "throttleWriteIOPSDevice": [{"major": @MAJOR@, "minor": @MINOR@, "rate": 300}]}}
 blockIO.throttleReadBpsDevice   | blkio:blkio.throttle.read_bps_device = @DEV@ 1048576 | io.max ~ @DEV@ rbps=1048576 | - | -
 blockIO.throttleWriteIOPSDevice | blkio:blkio.throttle.write_iops_device = @DEV@ 300   | io.max ~ wiops=300          | - | -
+@ io-weight io-weight {"blockIO": {"weight": 500}}
+blockIO.weight | - | io.weight = default 4950 | - | IOWeight = 4950
 @ hugetlb hugetlb {"hugepageLimits": [{"pageSize": "2MB", "limit": 4194304}]}
 hugepageLimits | hugetlb:hugetlb.2MB.limit_in_bytes = 4194304 | hugetlb.2MB.max = 4194304 | - | -
 @ unified-hugetlb hybrid-hugetlb {"unified": {"hugetlb.2MB.max": "4194304"}}
@@ -91,6 +94,7 @@ applies() {
     all) return 0 ;;
     v1|v2) [ "$VERSION" = "$1" ] ;;
     block) [ -n "$(block_device)" ] ;;
+    io-weight) [ "$VERSION" = v2 ] && [ ! -d /sys/module/bfq ] ;;  # BFQ would take io.bfq.weight
     hugetlb) [ -e /sys/kernel/mm/hugepages/hugepages-2048kB ] &&
              { [ "$VERSION" = v2 ] || [ -n "$(hierarchy hugetlb)" ]; } ;;
     hybrid-hugetlb) [ "$HYBRID" = 1 ] && [ -e /sys/kernel/mm/hugepages/hugepages-2048kB ] &&
