@@ -346,6 +346,18 @@ TEST_F(SystemdManagerV2, CreateStartsAScopeWithTheInitAndTheLimitsThenWritesTheF
     EXPECT_THAT(loader.dirs, ElementsAre(fs.path("system.slice/rt-c1.scope")));
 }
 
+TEST_F(SystemdManagerV2, WhatSystemdCannotTakeIsRefusedByCheck) {
+    auto m = manager_for_create(layout, std::nullopt, "c1", loader, connector());
+    EXPECT_THAT(error_of([&] {
+                    m->check(spec::parse_resources(R"({"devices": [{"allow": true, "type": "c", "major": 10, "access": "rw"},
+                        {"allow": false, "type": "c", "major": 10, "minor": 229, "access": "w"}]})"));
+                }),
+                HasSubstr("devices: the rule for c 10:229 w would punch a hole"));
+    EXPECT_THAT(error_of([&] { m->check(spec::parse_resources(R"({"unified": {"pids.max": "many"}})")); }),
+                HasSubstr("unified: \"pids.max\": \"many\" is not a number"));
+    EXPECT_TRUE(log->calls.empty());
+}
+
 TEST_F(SystemdManagerV2, ARoundedQuotaIsWhatTheFilesGet) {
     create(R"({"cpu": {"quota": 12345, "period": 100000}})");
     EXPECT_EQ(fs.read("system.slice/rt-c1.scope/cpu.max"), "13000 100000");

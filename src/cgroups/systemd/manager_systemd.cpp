@@ -64,9 +64,11 @@ public:
 
     void check(const spec::Resources& resources) const override {
         files_->check(resources);
-        // What systemd would refuse, refused now (values it cannot take).
+        // What cannot be said to systemd, refused now (before the init is
+        // made): values it cannot take, device rules it cannot express.
         spec::Resources copy = resources;
-        resource_properties(copy, nullptr, v2_, 1000, false);
+        std::vector<DeviceRule> rules = container_device_rules(resources.devices, {});
+        resource_properties(copy, &rules, v2_, 1000, false);
     }
 
     // systemd makes a scope only with a process in it: the unit is started
