@@ -27,7 +27,14 @@ constexpr int remove_attempts = 100;
 constexpr long remove_pause_ns = 20 * 1000 * 1000;
 
 void collect_processes(const std::string& dir, std::vector<pid_t>& pids) {
-    auto text = read_file_if_exists(dir + "/cgroup.procs");
+    std::optional<std::string> text;
+    try {
+        text = read_file_if_exists(dir + "/cgroup.procs");
+    } catch (const Error& e) {
+        // Removed between the open and the read (ENODEV): a systemd scope
+        // goes as soon as its last process has.
+        if (e.err() != ENODEV) throw;
+    }
     if (!text) return;  // removed meanwhile
     std::istringstream in(*text);
     long pid;

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "rt/cgroups/manager.hpp"
+#include "rt/util/error.hpp"
 
 namespace rt::cgroups {
 
@@ -21,6 +22,18 @@ uint64_t blkio_weight_to_io_weight(uint64_t weight) {
     if (weight == 0) return 0;
     if (weight < 10) return 1;  // below blkio's range
     return 1 + (weight - 10) * 9999 / 990;
+}
+
+int64_t memory_swap_to_v2(int64_t swap, int64_t limit) {
+    if (limit == -1 && swap == 0) return -1;  // unlimited memory: swap too
+    if (swap == -1 || swap == 0 || limit == -1) return swap;
+    if (limit == 0) throw Error("unable to set swap limit without memory limit");
+    if (limit < 0) throw Error("invalid memory limit " + std::to_string(limit));
+    if (swap < limit) {
+        throw Error("memory+swap limit (" + std::to_string(swap) + ") must not be below the memory limit (" +
+                    std::to_string(limit) + ")");
+    }
+    return swap - limit;
 }
 
 }  // namespace rt::cgroups

@@ -1,5 +1,7 @@
-// Choosing the manager: v2 on a unified host, v1 on a legacy or hybrid one.
+// Choosing the manager: v2 on a unified host, v1 on a legacy or hybrid one;
+// for an existing container, the driver its state names (cgroupfs or systemd).
 #include "rt/cgroups/manager.hpp"
+#include "rt/cgroups/systemd.hpp"
 #include "rt/util/error.hpp"
 #include "v1/manager_v1.hpp"
 #include "v2/manager_v2.hpp"
@@ -21,6 +23,9 @@ std::unique_ptr<Manager> manager_from_state(const Layout& layout, const std::str
         return v2::ManagerV2::from_state(layout, paths, loader ? *loader : kernel_device_filter_loader());
     }
     if (driver == "cgroupfs-v1") return v1::ManagerV1::from_state(layout, paths);
+    if (driver.rfind("systemd-", 0) == 0) {
+        return systemd::manager_from_state(layout, driver, paths, loader ? *loader : kernel_device_filter_loader());
+    }
     throw Error("unknown cgroup driver \"" + driver + "\" in the container's state");
 }
 

@@ -13,7 +13,7 @@ void add_global_options(CLI::App& app, Context& ctx) {
         ->capture_default_str();
     app.add_flag("--debug", g.debug, "log debug messages");
     app.add_flag("--systemd-cgroup", g.systemd_cgroup,
-                 "manage cgroups through systemd (not supported)");
+                 "the container's cgroup is a systemd scope (linux.cgroupsPath \"slice:prefix:name\")");
     app.add_option("--rootless", g.rootless, "rootless mode: true, false or auto")
         ->check(CLI::IsMember({"true", "false", "auto"}))
         ->expected(0, 1)
@@ -25,9 +25,6 @@ void reject_unknown_option(const std::string& first_word) {
 }
 
 void check_globals(const Globals& globals) {
-    if (globals.systemd_cgroup) {
-        throw Error("--systemd-cgroup: not supported by rt (it manages cgroupfs directly)");
-    }
     if (globals.rootless == "true") {
         throw Error("--rootless=true: rootless containers are not supported by rt");
     }

@@ -31,6 +31,7 @@ void add_create(CLI::App& app, Context& ctx) {
     sub->add_option("id", options->id, "container ID")->required();
     sub->callback([&ctx, options] {
         ctx.action = [&ctx, options] {
+            options->systemd_cgroup = ctx.globals.systemd_cgroup;
             container::create(ctx.store(), *options);
             return 0;
         };
@@ -112,6 +113,7 @@ void add_run(CLI::App& app, Context& ctx) {
     sub->callback([&ctx, options] {
         ctx.action = [&ctx, options] {
             container::RunOptions run = *options;
+            run.create.systemd_cgroup = ctx.globals.systemd_cgroup;
             // `rt run some/bundle/`: the one argument names a bundle, and its
             // base name is the ID.
             if (run.create.bundle.empty() && ::access((run.create.id + "/config.json").c_str(), F_OK) == 0) {

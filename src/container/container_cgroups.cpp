@@ -1,5 +1,6 @@
 #include "container_cgroups.hpp"
 
+#include "rt/cgroups/systemd.hpp"
 #include "rt/util/error.hpp"
 #include "rt/util/log.hpp"
 
@@ -25,13 +26,26 @@ std::vector<cgroups::DeviceRule> device_rules_of(const spec::Spec& spec) {
                                            spec.linux ? spec.linux->devices : no_devices);
 }
 
-std::unique_ptr<cgroups::Manager> plan_cgroups(const spec::Spec& spec, const std::string& id) {
+std::unique_ptr<cgroups::Manager> plan_cgroups(const spec::Spec& spec, const std::string& id, bool systemd) {
     std::optional<std::string> path = spec.linux ? spec.linux->cgroups_path : std::nullopt;
-    auto manager = cgroups::manager_for_create(host_layout(), path, id);
+    std::unique_ptr<cgroups::Manager> manager;
+    try {
+        if (systemd) {
+            cgroups::systemd::unit_path(path, id);  // a bad path is the config's fault, systemd or not
+        } else {
+            manager = cgroups::manager_for_create(host_layout(), path, id);
+        }
+    } catch (const Error& e) {
+        throw e.with_context("config.json");
+    }
+    if (systemd) {
+        manager = cgroups::systemd::manager_for_create(host_layout(), path, id,
+                                                       cgroups::kernel_device_filter_loader());
+    }
     try {
         manager->check(resources_of(spec));
     } catch (const Error& e) {
-        throw e.with_context(".linux.resources");
+        throw e.with_context("config.json: .linux.resources");
     }
     return manager;
 }

@@ -16,7 +16,10 @@ namespace rt::container {
 
 // The manager of a new container's cgroups, with the config checked against
 // the host's cgroups (no side effect yet). Errors name the config field.
-std::unique_ptr<cgroups::Manager> plan_cgroups(const spec::Spec& spec, const std::string& id);
+// `systemd`: the systemd driver (--systemd-cgroup), which connects to
+// systemd here, so that an unreachable one fails the create before anything
+// is made.
+std::unique_ptr<cgroups::Manager> plan_cgroups(const spec::Spec& spec, const std::string& id, bool systemd);
 
 // The parent's step before `proceed`: makes the cgroups, writes the limits
 // and the device rules, moves the init in, and records where they are in

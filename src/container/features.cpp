@@ -115,16 +115,15 @@ json capabilities() {
 }
 
 json cgroup() {
-    // The cgroup managers rt has: none yet, so no linux.resources either
-    // (check_supported refuses them) and no systemd (--systemd-cgroup is
-    // refused).
+    // The cgroup managers rt has: v1 and v2 when it takes linux.resources,
+    // systemd (--systemd-cgroup) as root; systemdUser is rootless's.
     json resources_patch;
     resources_patch["linux"]["resources"] = json::object();
     bool resources = accepted(resources_patch);
     json rdma_patch;
     rdma_patch["linux"]["resources"]["rdma"]["mlx4_0"]["hcaHandles"] = 1;
     bool rdma = accepted(rdma_patch);
-    return {{"v1", resources}, {"v2", resources}, {"systemd", false}, {"systemdUser", false},
+    return {{"v1", resources}, {"v2", resources}, {"systemd", true}, {"systemdUser", false},
             {"rdma", rdma}};
 }
 

@@ -85,15 +85,24 @@ void signal_all(const state::ContainerState& state, int signal) {
             log::warn(std::string("signalling without freezing first: ") + e.what());
         }
     }
+    // A cgroup that went away meanwhile needs no thaw: a systemd scope is
+    // removed by systemd as soon as its last process is gone.
+    auto thaw = [&] {
+        try {
+            cgroups->freeze(cgroups::FreezerState::thawed);
+        } catch (const Error&) {
+            if (cgroups->exists()) throw;
+        }
+    };
     try {
         signal_each(cgroups->processes(), signal);
     } catch (const Error&) {
-        if (froze) cgroups->freeze(cgroups::FreezerState::thawed);
+        if (froze) thaw();
         throw;
     }
     // Thaw what we froze. A paused container stays paused, but not for
     // SIGKILL: frozen v1 processes would not die until thawed.
-    if (froze || (was_frozen && signal == SIGKILL)) cgroups->freeze(cgroups::FreezerState::thawed);
+    if (froze || (was_frozen && signal == SIGKILL)) thaw();
 }
 
 }  // namespace rt::container

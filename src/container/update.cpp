@@ -27,7 +27,8 @@ void update(const state::Store& store, const std::string& id, const spec::Resour
     bool new_rules = false;
     if (!resources.devices.empty()) {
         rules = device_rules_of(updated);
-        new_rules = rules != device_rules_of(saved) || cgroups->driver() != "cgroupfs-v1";
+        bool v1 = cgroups->driver().size() > 3 && cgroups->driver().compare(cgroups->driver().size() - 3, 3, "-v1") == 0;
+        new_rules = rules != device_rules_of(saved) || !v1;
     }
     try {
         cgroups->update(resources, new_rules ? &rules : nullptr);

@@ -19,7 +19,10 @@ echo "1..$(grep -c "^scenario " "${BASH_SOURCE[0]}")"   # one TAP line per scena
 need_packages containerd
 resolve_runtime
 
-ns=rt-test-$$-$RANDOM                  # containerd namespace, cgroup parent
+ns=rt-test-$$-$RANDOM                  # containerd namespace, cgroup parent (cgroupfs)
+slice=rtctr$$.slice                    # the containers' slice (systemd: CGROUP_MANAGER=systemd)
+cgparent=$ns
+[[ $cgroup_manager == cgroupfs ]] || cgparent=$slice
 tmp=$(mktemp -d /tmp/rt-containerd.XXXXXX)
 sock=$tmp/containerd.sock
 image=docker.io/rt-test/busybox:latest
@@ -51,7 +54,7 @@ cleanup() {
         wait "$containerd_pid" 2>/dev/null
     fi
     unmount_under "$tmp"
-    remove_cgroups "$ns"
+    remove_cgroups "$cgparent"
     rm -rf -- "$runtime_root"
     remove_host_dirs_made /run/containerd/s /run/containerd/runc /run/containerd
     if [[ -n ${suite_failed_log:-} ]]; then
@@ -80,6 +83,21 @@ fi
 # ctr keeps its fifos in /run/containerd/fifo unless told (and leaves empty
 # dirs there): keep them in $tmp.
 run_=("${ctr_[@]}" run --fifo-dir "$tmp/fifo" --runc-binary "$runtime")
+if [[ $cgroup_manager == systemd ]]; then
+    # The runc v2 shim's SystemdCgroup option (ctr: --runc-systemd-cgroup),
+    # which needs a "slice:prefix:name" cgroup per container: ctr-run puts
+    # the container's ID (the word after the image) there.
+    cat > "$tmp/ctr-run" <<EOF
+#!/usr/bin/env bash
+args=("\$@") id=
+for ((i = 0; i < \${#args[@]}; i++)); do
+    [[ \${args[i]} == "$image" ]] && { id=\${args[i + 1]}; break; }
+done
+exec $(printf '%q ' "${run_[@]}") --runc-systemd-cgroup --cgroup "$slice:ctr:\$id" "\$@"
+EOF
+    chmod +x "$tmp/ctr-run"
+    run_=("$tmp/ctr-run")
+fi
 exec_=("${ctr_[@]}" task exec --fifo-dir "$tmp/fifo")
 
 # task_status ID, task_pid ID: the STATUS and PID columns of `ctr task ls`
@@ -168,6 +186,8 @@ detached_steps() {
     pid=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["pid"])' <<< "$out")
     [[ $status == running && $pid == "$(task_pid "$bg")" ]] ||
         fail_with "runtime state: status $status pid $pid; ctr: pid $(task_pid "$bg")" || return 1
+    # With systemd: the scope the runtime asked systemd for.
+    in_scope "$pid" "ctr-$bg.scope" || return 1
     bg_ok=1
 }
 
@@ -251,9 +271,13 @@ sc_delete() {
     [[ -z $out ]] || fail_with "ctr containers ls still lists it" || return 1
     [[ ! -e $runtime_root/$bg ]] || fail_with "$runtime_root/$bg is left behind" || return 1
     local d
-    for d in /sys/fs/cgroup/*/"$ns/$bg"; do
-        [[ ! -d $d ]] || fail_with "cgroup $d is left behind" || return 1
+    for d in $(container_cgroups "$cgparent"); do
+        [[ $d != */"$bg"/ && $d != */ctr-"$bg".scope/ ]] || fail_with "cgroup $d is left behind" || return 1
     done
+    if [[ $cgroup_manager == systemd ]]; then
+        [[ $(systemctl show -p ActiveState --value "ctr-$bg.scope") == inactive ]] ||
+            fail_with "the unit ctr-$bg.scope is left behind" || return 1
+    fi
 }
 
 # discard ID: removes a container the scenario made, whatever state it is in
@@ -330,11 +354,9 @@ sc_no_leftovers() {
     [[ -z $out ]] || fail_with "tasks left: $out" || return 1
     x "$runtime" --root "$runtime_root" list -q
     [[ -z $out ]] || fail_with "the runtime still lists: $out" || return 1
-    local d left=()
-    for d in /sys/fs/cgroup/*/"$ns"/*/; do
-        [[ -d $d ]] && left+=("$d")
-    done
-    ((${#left[@]} == 0)) || fail_with "cgroups left: ${left[*]}" || return 1
+    local left
+    left=$(container_cgroups "$cgparent" | tr '\n' ' ')
+    [[ -z $left ]] || fail_with "cgroups left: $left" || return 1
     # The bundles' rootfs mounts (containerd's, unmounted on delete).
     ! grep -qF " $tmp/state/" /proc/self/mountinfo ||
         fail_with "mounts left: $(grep -F " $tmp/state/" /proc/self/mountinfo | cut -d' ' -f5)"

@@ -22,6 +22,11 @@ need_packages podman conmon
 resolve_runtime
 
 cgparent=rt-test-$$-$RANDOM          # cgroup parent of the containers
+parent_flag=/$cgparent
+if [[ $cgroup_manager == systemd ]]; then
+    cgparent=rtpod$$.slice             # with systemd: a slice (libpod-ID.scope in it)
+    parent_flag=$cgparent
+fi
 tmp=$(mktemp -d /tmp/rt-podman.XXXXXX)
 runtime_default_root=/run/$runtime_name
 runtime_root_existed=0
@@ -35,7 +40,7 @@ default_ulimits = ["nofile=1024:1024", "nproc=4096:4096"]
 log_driver = "k8s-file"
 
 [engine]
-cgroup_manager = "cgroupfs"
+cgroup_manager = "$cgroup_manager"
 events_logger = "file"
 events_logfile_path = "$tmp/events.log"
 hooks_dir = ["$tmp/hooks"]
@@ -58,8 +63,8 @@ export CONTAINERS_CONF=$tmp/containers.conf CONTAINERS_STORAGE_CONF=$tmp/storage
 unset CONTAINERS_REGISTRIES_CONF
 
 podman_=(podman --root "$tmp/root" --runroot "$tmp/runroot" --storage-driver vfs
-         --runtime "$runtime" --cgroup-manager cgroupfs)
-run_=("${podman_[@]}" run --network none --cgroup-parent "/$cgparent" --rootfs)
+         --runtime "$runtime" --cgroup-manager "$cgroup_manager")
+run_=("${podman_[@]}" run --network none --cgroup-parent "$parent_flag" --rootfs)
 rootfs=$tmp/rootfs
 
 cleanup() {
@@ -184,6 +189,8 @@ detached_steps() {
     expect_rc 0 || return 1
     grep -q '"status": *"running"' <<< "$out" && grep -q "\"pid\": *$pid," <<< "$out" ||
         fail_with "runtime state: expected running with pid $pid" || return 1
+    # With systemd: the scope the runtime asked systemd for.
+    in_scope "$pid" "libpod-$id.scope" || return 1
     bg_ok=1
 }
 
@@ -294,11 +301,9 @@ sc_no_leftovers() {
     local left
     left=$(pids_with_arg "$tmp/runroot" | tr '\n' ' ')
     [[ -z $left ]] || fail_with "processes left (conmon?): $left" || return 1
-    local d cgroups=()
-    for d in /sys/fs/cgroup/*/"$cgparent"/libpod-*/; do
-        [[ -d $d ]] && cgroups+=("$d")
-    done
-    ((${#cgroups[@]} == 0)) || fail_with "container cgroups left: ${cgroups[*]}" || return 1
+    local cgroups
+    cgroups=$(container_cgroups "$cgparent" 'libpod-*' | tr '\n' ' ')
+    [[ -z $cgroups ]] || fail_with "container cgroups left: $cgroups" || return 1
     ! grep -qF " $tmp/" /proc/self/mountinfo ||
         fail_with "mounts left: $(grep -F " $tmp/" /proc/self/mountinfo | cut -d' ' -f5)"
 }

@@ -106,5 +106,9 @@ std::unique_ptr<Manager> manager_from_state(const Layout& layout, const std::str
 uint64_t cpu_shares_to_weight(uint64_t shares);
 // blkio.weight (10..1000) -> io.weight (1..10000), linear as runc.
 uint64_t blkio_weight_to_io_weight(uint64_t weight);
+// runc's ConvertMemorySwapToCgroupV2Value: memory.swap.max (swap alone) for
+// the spec's swap (memory + swap) and limit, -1 for "max", 0 for "leave it".
+// Throws for a swap below the limit, or without one.
+int64_t memory_swap_to_v2(int64_t swap, int64_t limit);
 
 }  // namespace rt::cgroups

@@ -30,6 +30,7 @@ struct CreateOptions {
     int preserve_fds = 0;
     bool terminal = false;  // `run -t`: as if process.terminal were true
     bool detach = true;     // false for a foreground `run`: a terminal is relayed
+    bool systemd_cgroup = false;  // --systemd-cgroup: the cgroup is a systemd scope
 };
 
 struct RunOptions {

@@ -129,8 +129,9 @@ void ManagerV1::create(const spec::Resources& resources) {
 }
 
 void ManagerV1::make(const spec::Resources& resources) {
-    // A cgroup that is already there must be fit for a new container.
-    for (const auto& path : directories()) {
+    // A cgroup that is already there must be fit for a new container
+    // (unless it is systemd's scope for this one).
+    for (const auto& path : adopt_populated_ ? std::vector<std::string>() : directories()) {
         CgroupDir existing(path);
         if (!existing.has("cgroup.procs")) continue;
         if (!existing.unpopulated()) {
@@ -138,7 +139,7 @@ void ManagerV1::make(const spec::Resources& resources) {
         }
     }
     if (auto freezer = paths_.find("freezer");
-        freezer != paths_.end() && CgroupDir(freezer->second).has("freezer.state") &&
+        !adopt_populated_ && freezer != paths_.end() && CgroupDir(freezer->second).has("freezer.state") &&
         v1::freezer_state(CgroupDir(freezer->second)) == FreezerState::frozen) {
         throw Error("cgroup " + freezer->second + " is frozen");
     }

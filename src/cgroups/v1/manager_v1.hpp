@@ -31,6 +31,11 @@ public:
     std::unique_ptr<OomWatch> watch_oom() const override;
     void destroy() override;
 
+    // The container's cgroup is systemd's scope, with the init already in
+    // it (the systemd driver): create() makes only what is missing, without
+    // refusing a populated cgroup.
+    void adopt_populated() { adopt_populated_ = true; }
+
 private:
     ManagerV1(const Layout& layout, std::map<std::string, std::string> paths);
     std::vector<std::string> directories() const;  // paths_, each once
@@ -43,6 +48,7 @@ private:
     Layout layout_;
     std::map<std::string, std::string> paths_;  // controller ("" = unified) -> directory
     std::vector<std::string> created_;          // directories create() made, parents first
+    bool adopt_populated_ = false;
 };
 
 }  // namespace rt::cgroups::v1

@@ -87,7 +87,7 @@ void ManagerV2::create(const spec::Resources& resources) {
 }
 
 void ManagerV2::make(const spec::Resources& resources) {
-    if (dir_.has("cgroup.procs")) {
+    if (!adopt_populated_ && dir_.has("cgroup.procs")) {
         if (!dir_.unpopulated()) {
             throw Error("cgroup " + dir_.path() + " already has processes: a new container needs a cgroup of its own");
         }

@@ -33,6 +33,11 @@ public:
     std::unique_ptr<OomWatch> watch_oom() const override;
     void destroy() override;
 
+    // The container's cgroup is systemd's scope, with the init already in
+    // it (the systemd driver): create() makes only what is missing, without
+    // refusing a populated cgroup.
+    void adopt_populated() { adopt_populated_ = true; }
+
 private:
     ManagerV2(const Layout& layout, std::string path, DeviceFilterLoader& loader);
     std::set<std::string> needed_controllers(const spec::Resources& resources) const;
@@ -43,6 +48,7 @@ private:
     CgroupDir dir_;
     DeviceFilterLoader& loader_;
     std::vector<std::string> created_;  // directories create() made, parents first
+    bool adopt_populated_ = false;
 };
 
 }  // namespace rt::cgroups::v2

@@ -18,18 +18,6 @@ int64_t current_limit(const CgroupDir& dir) {
     return value == UINT64_MAX ? -1 : static_cast<int64_t>(value);
 }
 
-// runc's ConvertMemorySwapToCgroupV2Value: memory.swap.max for the spec's
-// swap (memory + swap) and limit; 0 means "leave it".
-int64_t swap_max(int64_t swap, int64_t limit) {
-    if (limit == -1 && swap == 0) return -1;  // unlimited memory: swap too
-    if (swap == -1 || swap == 0 || limit == -1) return swap;
-    if (limit == 0) throw Error("unable to set swap limit without memory limit");
-    if (limit < 0) throw Error("invalid memory limit " + number(limit));
-    if (swap < limit) throw Error("memory+swap limit (" + number(swap) + ") must not be below the memory limit (" +
-                                  number(limit) + ")");
-    return swap - limit;
-}
-
 }  // namespace
 
 void check_memory(const spec::Memory& m) {
@@ -70,7 +58,7 @@ void set_memory(const CgroupDir& dir, const spec::Memory& m) {
         with_field("memory.swap", [&] {
             // Swap alone, without a limit in the config: against the
             // current memory.max (an update).
-            int64_t v2_swap = swap_max(swap, limit != 0 ? limit : current_limit(dir));
+            int64_t v2_swap = memory_swap_to_v2(swap, limit != 0 ? limit : current_limit(dir));
             std::string value = v2_swap == 0 ? std::string("0") : limit_value(v2_swap);
             int err = dir.try_write("memory.swap.max", value);
             // No swap accounting: nothing to disable or unlimit.

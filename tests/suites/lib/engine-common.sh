@@ -160,12 +160,50 @@ unmount_under() {
     done
 }
 
+# The cgroup manager the engine tells the runtime to use: cgroupfs (the
+# runtime's own; the default) or systemd (CGROUP_MANAGER=systemd, as in the
+# systemd VM): then every container is a systemd scope in a slice the suite
+# names, which it stops at the end.
+cgroup_manager=${CGROUP_MANAGER:-cgroupfs}
+case $cgroup_manager in
+cgroupfs|systemd) ;;
+*) echo "Bail out! CGROUP_MANAGER=$cgroup_manager: cgroupfs or systemd"; exit 1 ;;
+esac
+
+# container_cgroups PARENT [PATTERN]: the cgroup directories (matching
+# PATTERN, default *) right below PARENT (a cgroup name, or a slice without
+# dashes) in every hierarchy, one a line.
+container_cgroups() {
+    local d
+    for d in /sys/fs/cgroup/"$1"/${2:-*}/ /sys/fs/cgroup/*/"$1"/${2:-*}/; do
+        [[ -d $d ]] && echo "$d"
+    done
+    return 0
+}
+
+# in_scope PID UNIT: with CGROUP_MANAGER=systemd, PID is in systemd's unit
+# UNIT (active, and PID's cgroup is the unit's); true without systemd.
+in_scope() {
+    [[ $cgroup_manager == systemd ]] || return 0
+    local state group
+    state=$(systemctl show -p ActiveState --value "$2")
+    group=$(systemctl show -p ControlGroup --value "$2")
+    [[ $state == active ]] || fail_with "systemd unit $2: $state, expected active" || return 1
+    grep -q ":$group\$" "/proc/$1/cgroup" ||
+        fail_with "the init $1 is not in $2 ($group): $(tr '\n' ' ' < "/proc/$1/cgroup")"
+}
+
 # remove_cgroups NAME: removes the (empty) cgroup directories /NAME and below in
 # every hierarchy: the parents the engines made for this suite's containers
 # (unique names) and that no engine removes. rmdir only: a cgroup that still
-# holds a process stays, and is reported.
+# holds a process stays, and is reported. A systemd slice (NAME.slice) is
+# stopped instead.
 remove_cgroups() {
     local name=$1 dir
+    if [[ $name == *.slice ]]; then
+        timeout 30 systemctl stop "$name" 2>/dev/null
+        timeout 30 systemctl reset-failed "$name" 2>/dev/null
+    fi
     for dir in /sys/fs/cgroup/"$name" /sys/fs/cgroup/*/"$name"; do
         [[ -d $dir ]] || continue
         find "$dir" -depth -type d -exec rmdir {} + 2>/dev/null || true

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# tests/vm/systemd-vm.sh v1|v2: everything the systemd VM runs in one boot
+# (scripts/vm-systemd --cgroup v1|v2), as one TAP stream: rt's systemd
+# checks (tests/vm/systemd-checks.sh), then containerd and podman driving
+# rt through systemd (tests/suites/containerd.sh and podman.sh with
+# CGROUP_MANAGER=systemd: `ctr run --runc-systemd-cgroup`, podman
+# --cgroup-manager systemd).
+set -uo pipefail
+cd "$(dirname -- "$(readlink -f -- "${BASH_SOURCE[0]}")")/../.." || exit 1
+version=${1:?usage: tests/vm/systemd-vm.sh v1|v2}
+source tests/suites/lib/tap.sh
+export RT_BIN=/opt/rt/bin/rt ROOTFS=/opt/rt/rootfs
+tap_include "" sh tests/vm/systemd-checks.sh "$version"
+export CGROUP_MANAGER=systemd RUNTIME=/opt/rt/bin/rt RT_SOURCE_DIR=$PWD
+tap_include "containerd: " tests/suites/containerd.sh
+tap_include "podman: " tests/suites/podman.sh
+tap_plan
