@@ -198,13 +198,15 @@ void drive_init(Plan& plan, linux::InitProcess& init, state::ContainerState& sta
     linux::expect(init.channel, order, linux::Sync::ready);
 }
 
+}  // namespace
+
 void write_pid_file(const std::string& path, pid_t pid) {
     if (path.empty()) return;
-    // Digits only, no newline: containerd's shim parses it that way.
+    // Digits only, no newline: containerd's shim parses it that way. Through
+    // a temporary made with O_EXCL|O_NOFOLLOW and a rename (write_file_atomic):
+    // a symbolic link planted in the pid file's directory is never followed.
     write_file_atomic(std::filesystem::absolute(path).string(), std::to_string(pid), 0644);
 }
-
-}  // namespace
 
 Created create_container(const state::Store& store, const CreateOptions& options) {
     Plan plan = plan_create(options);

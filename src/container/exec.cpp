@@ -190,11 +190,6 @@ void join_cgroups(const std::map<std::string, std::string>& paths, pid_t pid) {
     }
 }
 
-void write_pid_file(const std::string& path, pid_t pid) {
-    if (path.empty()) return;
-    write_file_atomic(std::filesystem::absolute(path).string(), std::to_string(pid), 0644);
-}
-
 struct Started {
     linux::ExecProcess child;
     unique_fd master;  // a terminal without a console socket: relayed

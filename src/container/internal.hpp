@@ -28,6 +28,9 @@ Created create_container(const state::Store& store, const CreateOptions& options
 // there to read it; then runs the poststart hooks.
 void start_container(const state::Store& store, const state::ContainerState& state);
 
+// --pid-file of create, run and exec: the pid, written atomically.
+void write_pid_file(const std::string& path, pid_t pid);
+
 // The config saved at create time.
 spec::Spec load_saved_spec(const state::Store& store, const std::string& id);
 

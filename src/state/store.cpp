@@ -9,13 +9,23 @@
 #include <algorithm>
 #include <cerrno>
 
+#include "rt/spec/container_id.hpp"
 #include "rt/util/file.hpp"
 
 namespace rt::state {
 namespace {
 
+// A container's directory, opened without following a symbolic link: one
+// planted under --root (pointing at a crafted state with hooks, or at a
+// directory that delete would empty) is refused, never followed.
+unique_fd open_container_dir(const std::string& path) {
+    unique_fd fd(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (!fd && errno == ELOOP) throw Error("state directory " + path + " is a symbolic link: refused", ELOOP);
+    return fd;
+}
+
 unique_fd lock_dir(const std::string& path) {
-    unique_fd fd(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    unique_fd fd = open_container_dir(path);
     if (!fd) return fd;
     while (::flock(fd.get(), LOCK_EX) < 0) {
         if (errno != EINTR) throw_errno("lock " + path);
@@ -24,6 +34,11 @@ unique_fd lock_dir(const std::string& path) {
 }
 
 }  // namespace
+
+std::string Store::dir(const std::string& id) const {
+    spec::check_container_id(id);
+    return root_ + "/" + id;
+}
 
 ContainerLock Store::create(const std::string& id) const {
     make_directories(root_, 0700);
@@ -52,12 +67,21 @@ ContainerLock Store::lock(const std::string& id) const {
 
 bool Store::exists(const std::string& id) const {
     struct stat st {};
-    return ::stat(dir(id).c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+    return ::lstat(dir(id).c_str(), &st) == 0 && S_ISDIR(st.st_mode);
 }
 
 ContainerState Store::load(const std::string& id) const {
-    auto text = read_file_if_exists(dir(id) + "/state.json");
-    if (!text) throw NotFound(id);
+    unique_fd container_dir = open_container_dir(dir(id));
+    if (!container_dir) {
+        if (errno == ENOENT || errno == ENOTDIR) throw NotFound(id);
+        throw_errno("open " + dir(id));
+    }
+    unique_fd file(::openat(container_dir.get(), "state.json", O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+    if (!file) {
+        if (errno == ENOENT) throw NotFound(id);
+        throw_errno("open " + dir(id) + "/state.json");
+    }
+    auto text = std::optional<std::string>(read_fd(file.get(), dir(id) + "/state.json"));
     try {
         return container_state_from_json(*text);
     } catch (const Error& e) {
@@ -82,7 +106,7 @@ std::vector<std::string> Store::list() const {
     }
     while (dirent* entry = ::readdir(d)) {
         std::string name = entry->d_name;
-        if (name == "." || name == "..") continue;
+        if (name == "." || name == ".." || !spec::is_valid_container_id(name)) continue;
         if (entry->d_type == DT_DIR || entry->d_type == DT_UNKNOWN) ids.push_back(name);
     }
     ::closedir(d);

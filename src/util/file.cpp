@@ -14,7 +14,9 @@
 namespace rt {
 namespace {
 
-std::string read_all(int fd, const std::string& path) {
+}  // namespace
+
+std::string read_fd(int fd, const std::string& path) {
     std::string data;
     char buf[8192];
     for (;;) {
@@ -28,6 +30,8 @@ std::string read_all(int fd, const std::string& path) {
     }
     return data;
 }
+
+namespace {
 
 void write_all(int fd, std::string_view data, const std::string& path) {
     while (!data.empty()) {
@@ -49,7 +53,7 @@ std::string read_file(const std::string& path) {
 std::string read_file_at(int dirfd, const std::string& path) {
     unique_fd fd(::openat(dirfd, path.c_str(), O_RDONLY | O_CLOEXEC));
     if (!fd) throw_errno("open " + path);
-    return read_all(fd.get(), path);
+    return read_fd(fd.get(), path);
 }
 
 std::optional<std::string> read_file_if_exists(const std::string& path) {
@@ -58,12 +62,20 @@ std::optional<std::string> read_file_if_exists(const std::string& path) {
         if (errno == ENOENT) return std::nullopt;
         throw_errno("open " + path);
     }
-    return read_all(fd.get(), path);
+    return read_fd(fd.get(), path);
 }
 
 void write_file_atomic(const std::string& path, std::string_view data, mode_t mode) {
+    // The temporary is made, never reused: O_EXCL|O_NOFOLLOW, so a symbolic
+    // link planted at its name (in a pid file's directory, which the caller
+    // chose and others may write) is not followed and its target is never
+    // truncated. A leftover of ours (same pid, an earlier crash) or a planted
+    // entry is unlinked (which removes the link, not its target) and the
+    // create tried once more.
     std::string temp = path + ".tmp." + std::to_string(::getpid());
-    unique_fd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode));
+    constexpr int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
+    unique_fd fd(::open(temp.c_str(), flags, mode));
+    if (!fd && errno == EEXIST && ::unlink(temp.c_str()) == 0) fd.reset(::open(temp.c_str(), flags, mode));
     if (!fd) throw_errno("create " + temp);
     try {
         write_all(fd.get(), data, temp);

@@ -61,7 +61,10 @@ public:
     explicit Store(std::string root) : root_(std::move(root)) {}
 
     const std::string& root() const { return root_; }
-    std::string dir(const std::string& id) const { return root_ + "/" + id; }
+    // <root>/<id>. Every path of a container goes through here, so an ID that
+    // is not a container ID ("../victim", "a/b", "..") is refused before any
+    // command touches anything, whatever the command.
+    std::string dir(const std::string& id) const;
     std::string fifo_path(const std::string& id) const { return dir(id) + "/exec.fifo"; }
     std::string config_path(const std::string& id) const { return dir(id) + "/config.json"; }
 

@@ -15,6 +15,8 @@ std::string read_file(const std::string& path);
 std::string read_file_at(int dirfd, const std::string& path);
 // Nullopt when the file does not exist; other errors throw.
 std::optional<std::string> read_file_if_exists(const std::string& path);
+// Reads an open file to its end (`path` names it in errors).
+std::string read_fd(int fd, const std::string& path);
 
 // Writes `data` to a temp file next to `path`, fsyncs nothing (state lives on
 // tmpfs), renames it over `path`: readers see the old or the new file, whole.
