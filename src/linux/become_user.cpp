@@ -6,10 +6,12 @@ ExecPlan become_user(const spec::Process& process, const ProcessSecurity& securi
                      const char* status, int preserve_fds) {
     prepare_fds(preserve_fds);
     give_stdio_to(process.user.uid);
+    // As root, before the profile and the user switch, as runc: a cwd only
+    // root may enter works for any user, and no profile need allow openat2.
+    enter_cwd(process);
     if (security.seccomp_before_user_switch()) seccomp.load(status);
     drop_bounding_set(security.capabilities);
     set_user(process);
-    enter_cwd(process);
     apply_capabilities(security.capabilities);
     return plan_exec(process);
 }

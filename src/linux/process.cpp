@@ -8,11 +8,13 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <climits>
 #include <sstream>
 
 #include "rt/util/error.hpp"
 #include "rt/util/file.hpp"
 #include "rt/util/passwd.hpp"
+#include "rt/linux/path_in_root.hpp"
 #include "steps.hpp"
 
 namespace rt::linux {
@@ -88,7 +90,21 @@ void set_user(const spec::Process& process) {
 }
 
 void enter_cwd(const spec::Process& process) {
-    if (::chdir(process.cwd.c_str()) < 0) throw_errno("chdir to cwd " + process.cwd);
+    // By fd, resolved with the container's root as "/" and no magic link: a
+    // cwd such as /proc/self/fd/N/.. would otherwise lead through an fd rt
+    // still holds (the exec fifo, the log, a host /proc) to the host's
+    // directories (CVE-2024-21626).
+    unique_fd root(::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!root) throw_errno("open / to enter cwd " + process.cwd);
+    unique_fd dir = open_in_root(root.get(), process.cwd, O_PATH | O_DIRECTORY);
+    if (::fchdir(dir.get()) < 0) throw_errno("chdir to cwd " + process.cwd);
+    // The kernel names a directory outside the root "(unreachable)/...",
+    // which getcwd(3) refuses: whatever happened, the process never starts
+    // with a working directory it cannot reach from its own "/".
+    char here[PATH_MAX];
+    if (::getcwd(here, sizeof here) == nullptr || here[0] != '/') {
+        throw Error("cwd " + process.cwd + " lies outside the container's root", EPERM);
+    }
 }
 
 ExecPlan plan_exec(const spec::Process& process) {

@@ -75,7 +75,7 @@ SeccompSession prepare_seccomp(InitContext& ctx);
 void set_user(const spec::Process& process);
 // stdio.cpp: fds 0-2 owned by the process's user (before set_user).
 void give_stdio_to(uid_t uid);
-void enter_cwd(const spec::Process& process);  // chdir, as the user
+void enter_cwd(const spec::Process& process);  // fchdir inside the root, as root
 ExecPlan plan_exec(const spec::Process& process);
 // Marks every fd above the preserved ones close-on-exec and clears it on the
 // preserved ones.
