@@ -2,7 +2,10 @@
 // (path_in_root) and mounted on through its fd, so a symlink in the rootfs
 // cannot send a mount to the host.
 #include <fcntl.h>
+#include <linux/magic.h>
+#include <linux/openat2.h>
 #include <sys/mount.h>
+#include <sys/statfs.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -96,6 +99,37 @@ void attach_tree(const std::string& what, int tree_fd, int target_fd) {
     }
 }
 
+// proc and sysfs go on ordinary directories of the image (as runc: "must be
+// mounted on ordinary directory"): a /proc or /sys that is a symbolic link
+// would put the procfs elsewhere than the runtime and the profile expect it,
+// and the protected paths (readonlyPaths, maskedPaths) would miss it
+// (CVE-2019-16884). Every component is checked, none followed.
+void require_ordinary_directory(const InitContext& ctx, const std::string& what, const std::string& destination) {
+    open_how how{};
+    how.flags = O_PATH | O_DIRECTORY | O_CLOEXEC;
+    how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS;
+    std::string relative = "." + clean_path(destination);
+    unique_fd fd(static_cast<int>(::syscall(SYS_openat2, ctx.root.get(), relative.c_str(), &how, sizeof how)));
+    if (fd || errno == ENOENT) return;  // a missing one is made as a directory
+    if (errno == ELOOP || errno == ENOTDIR) throw Error(what + ": must be mounted on ordinary directory", errno);
+    throw_errno(what + ": open " + destination);
+}
+
+// What a config may mount inside /proc was checked on the config's words
+// (validate); a symbolic link of the image (/p -> /proc, destination /p/1)
+// could still lead a mount there, so the target itself is checked: nothing
+// lands on procfs but procfs on /proc and binds onto the files lxcfs serves
+// (validate's list), which the config named as such.
+void refuse_target_on_procfs(const std::string& what, int target_fd, const spec::Mount& m, bool bind) {
+    struct statfs fs {};
+    if (::fstatfs(target_fd, &fs) < 0) throw_errno(what + ": statfs of the mount point");
+    if (fs.f_type != PROC_SUPER_MAGIC) return;
+    std::string destination = clean_path(m.destination);
+    if (bind && destination.rfind("/proc/", 0) == 0 && destination.find('/', 6) == std::string::npos) return;
+    throw Error(what + ": the mount point resolves into /proc, where only procfs and lxcfs's files may be mounted",
+                EPERM);
+}
+
 void mount_one(InitContext& ctx, const spec::Mount& m, int tree_fd) {
     const std::string what = "mount " + m.destination;
     MountOptions options = parse_mount_options(m.options);
@@ -111,6 +145,7 @@ void mount_one(InitContext& ctx, const spec::Mount& m, int tree_fd) {
         if (found < 0) throw_errno(what + ": source " + source);
         target = S_ISDIR(st.st_mode) ? mkdir_all_in_root(ctx.root.get(), m.destination)
                                      : touch_in_root(ctx.root.get(), m.destination);
+        refuse_target_on_procfs(what, target.get(), m, true);
         if (tree_fd >= 0) {
             attach_tree(what, tree_fd, target.get());
         } else {
@@ -121,10 +156,13 @@ void mount_one(InitContext& ctx, const spec::Mount& m, int tree_fd) {
         // Mounted in the pod's namespaces before the clone: attached, then
         // its flags applied as a bind's, below.
         target = mkdir_all_in_root(ctx.root.get(), m.destination);
+        refuse_target_on_procfs(what, target.get(), m, false);
         attach_tree(what, tree_fd, target.get());
         bind = true;
     } else {
+        if (type == "proc" || type == "sysfs") require_ordinary_directory(ctx, what, m.destination);
         target = mkdir_all_in_root(ctx.root.get(), m.destination);
+        refuse_target_on_procfs(what, target.get(), m, false);
         if (type == "cgroup" || type == "cgroup2") {
             mount_cgroup(ctx, m, target.get(), options.flags);
         } else {

@@ -2,6 +2,8 @@
 // checks (the shape of runc's libcontainer/configs/validate). Parsing already
 // checked JSON types, required fields, ranges and enums; these checks look at
 // values and at how fields relate. The first failure throws "<path>: <problem>".
+#include <algorithm>
+#include <filesystem>
 #include <set>
 
 #include "json_node.hpp"
@@ -182,6 +184,32 @@ void check_idmapped_mount(const Spec& spec, const Mount& mount, const std::strin
     }
 }
 
+// The files of /proc that lxcfs serves: the only mounts below /proc a
+// config may ask for (binds of lxcfs's files, as with `-v
+// /var/lib/lxcfs/proc/meminfo:/proc/meminfo`). Anything else at or below
+// /proc could cover the procfs files the runtime itself acts through
+// (/proc/self/fd, /proc/1, the protected paths): CVE-2023-27561,
+// CVE-2025-52881.
+constexpr std::string_view kLxcfsProcFiles[] = {"/proc/cpuinfo", "/proc/meminfo", "/proc/stat",
+                                                "/proc/uptime",  "/proc/loadavg", "/proc/diskstats",
+                                                "/proc/swaps",   "/proc/slabinfo"};
+
+void check_mount_under_proc(const Mount& mount, const std::string& path) {
+    std::string destination = std::filesystem::path(mount.destination).lexically_normal().string();
+    while (destination.size() > 1 && destination.back() == '/') destination.pop_back();
+    if (destination != "/proc" && destination.rfind("/proc/", 0) != 0) return;
+    if (destination == "/proc") {
+        if (mount.type.value_or("") == "proc" && !is_bind_mount(mount)) return;
+        fail(path, "only a mount of type \"proc\" may go on /proc");
+    }
+    bool lxcfs_file = std::find(std::begin(kLxcfsProcFiles), std::end(kLxcfsProcFiles), destination) !=
+                      std::end(kLxcfsProcFiles);
+    if (lxcfs_file && is_bind_mount(mount)) return;
+    fail(path, "mounts below /proc are refused (" + destination +
+                   "), but binds onto the files lxcfs serves (/proc/cpuinfo, meminfo, stat, uptime, loadavg, "
+                   "diskstats, swaps, slabinfo)");
+}
+
 void check_mounts(const Spec& spec) {
     for (size_t i = 0; i < spec.mounts.size(); ++i) {
         const Mount& mount = spec.mounts[i];
@@ -190,6 +218,7 @@ void check_mounts(const Spec& spec) {
         // /", deprecated) and runc >= 1.2 only warns; rt is strict and refuses it
         // so that no config means something else here than the author thought.
         require_absolute(path + ".destination", mount.destination);
+        check_mount_under_proc(mount, path);
         if (is_bind_mount(mount) && mount.source.value_or("").empty()) {
             fail(path, "a bind mount needs a \"source\"");
         }
