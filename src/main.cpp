@@ -1,11 +1,13 @@
 // rt: build the command line, run the command, map errors to exit codes.
 #include <CLI/CLI.hpp>
 #include <seccomp.h>
+#include <unistd.h>
 
 #include <iostream>
 #include <optional>
 
 #include "cli/commands.hpp"
+#include "rt/linux/self_protect.hpp"
 #include "rt/util/error.hpp"
 #include "rt/util/log.hpp"
 
@@ -47,6 +49,38 @@ int usage_error(const rt::cli::Context& ctx, const std::string& message, int sta
     }
     rt::log::fatal(message);
     return status;
+}
+
+// True for the commands that enter a container (create, run, exec): they
+// run from a read-only copy of rt's binary (rt/linux/self_protect.hpp). The
+// command word is the first argument that is neither a global option nor the
+// value of one.
+bool enters_a_container(int argc, char** argv) {
+    for (int i = 1; i < argc; ++i) {
+        std::string_view word = argv[i];
+        if (word == "--root" || word == "--log" || word == "--log-format" || word == "--rootless") {
+            ++i;
+            continue;
+        }
+        if (!word.empty() && word[0] == '-') continue;
+        return word == "create" || word == "run" || word == "exec";
+    }
+    return false;
+}
+
+// Before any other static initialiser: the first run of rt, which only
+// re-executes itself, pays for nothing else (glibc passes argc and argv to
+// initialisers, static binaries too). std::cerr does not exist yet.
+__attribute__((constructor(101))) void run_from_protected_copy(int argc, char** argv, char**) {
+    if (!enters_a_container(argc, argv)) return;
+    try {
+        rt::linux::reexec_from_protected_copy(argv);
+    } catch (const std::exception& e) {
+        std::string message = std::string("rt: ") + e.what() + "\n";
+        ssize_t ignored = ::write(STDERR_FILENO, message.data(), message.size());
+        (void)ignored;
+        ::_exit(1);
+    }
 }
 
 }  // namespace
