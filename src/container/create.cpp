@@ -208,6 +208,27 @@ void write_pid_file(const std::string& path, pid_t pid) {
     write_file_atomic(std::filesystem::absolute(path).string(), std::to_string(pid), 0644);
 }
 
+namespace {
+
+// What create is about to make, in state.json before it is made: rt may be
+// killed at any point (SIGKILL during a createRuntime hook, say), and then
+// `rt list` still shows the container ("creating": no pid yet) and `rt delete
+// --force` finds its cgroups, in every hierarchy, to remove. The init dies
+// with rt until it is ready (PR_SET_PDEATHSIG); the cgroups would not.
+void record_creating(const state::Store& store, const Plan& plan, const std::string& id) {
+    state::ContainerState creating;
+    creating.id = id;
+    creating.bundle = plan.bundle;
+    creating.rootfs = plan.rootfs;
+    creating.created = rfc3339_nano_now();
+    creating.annotations = plan.spec.annotations;
+    creating.cgroup_driver = plan.cgroups->driver();
+    creating.cgroup_paths = plan.cgroups->paths();
+    store.save(creating);
+}
+
+}  // namespace
+
 Created create_container(const state::Store& store, const CreateOptions& options) {
     Plan plan = plan_create(options);
 
@@ -216,6 +237,7 @@ Created create_container(const state::Store& store, const CreateOptions& options
     linux::InitProcess& init = created.init;
     bool hooks_due = false;
     try {
+        record_creating(store, plan, options.id);
         write_file_atomic(store.config_path(options.id), plan.config_text, 0600);
         std::string fifo = store.fifo_path(options.id);
         if (::mkfifo(fifo.c_str(), 0622) < 0) throw_errno("mkfifo " + fifo);

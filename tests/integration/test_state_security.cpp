@@ -4,6 +4,8 @@
 // the attacker wants truncated. Each attack aims at a decoy of the test's
 // own: a second state root holding a real container whose poststop hook
 // leaves a marker, or a decoy file with known content.
+#include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -141,6 +143,44 @@ TEST_F(StateSecurity, APidFileTemporaryPlantedAsALinkIsNotFollowed) {
     EXPECT_EQ(read_text(decoy), "precious\n");
     ASSERT_EQ(lstat(pid_file.c_str(), &st), 0);
     EXPECT_TRUE(S_ISREG(st.st_mode));
+}
+
+
+// rt killed in the middle of create (SIGKILL while a createRuntime hook
+// runs): the half-made container is listed, and delete --force removes its
+// processes, its cgroups in every hierarchy and its state. (The hook blocks
+// on a fifo of the test's until rt is dead.)
+TEST_F(StateSecurity, KilledInTheMiddleOfCreateLeavesNothingAfterDeleteForce) {
+    std::string fifo = bundle_.dir() + "/hold";
+    std::string started = bundle_.dir() + "/hook-started";
+    ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+    bundle_.config["hooks"]["createRuntime"] = {
+        {{"path", "/bin/sh"}, {"args", {"sh", "-c", "touch " + started + "; cat " + fifo + " > /dev/null"}}}};
+    bundle_.args({"/bin/rt-testhelper", "pause"});
+    bundle_.write();
+    std::string id = new_id("killed");
+    Background create(rt_argv({"create", "--bundle", bundle_.dir(), id}));
+    ASSERT_TRUE(eventually([&] { return fs::exists(started); }, 20000)) << "the hook never ran";
+    // The cgroups are made by now (the hook runs after the init joined them).
+    std::vector<std::string> cgroups;
+    for (const auto& entry : fs::directory_iterator("/sys/fs/cgroup")) {
+        std::string dir = entry.path().string() + "/rt/" + id;
+        if (fs::is_directory(dir)) cgroups.push_back(dir);
+    }
+    EXPECT_FALSE(cgroups.empty()) << "no cgroup of the container under /sys/fs/cgroup/*/rt/" << id;
+    ASSERT_EQ(kill(create.pid(), SIGKILL), 0);
+    create.wait();
+    // Let the orphaned hook go.
+    int hold = open(fifo.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+    if (hold >= 0) close(hold);
+
+    auto list = rt({"list"});
+    EXPECT_EQ(list.status, 0) << list.err;
+    EXPECT_NE(list.out.find(id), std::string::npos) << "the half-made container is not listed: " << list.out;
+    auto r = rt({"delete", "--force", id});
+    EXPECT_EQ(r.status, 0) << r.err;
+    for (const auto& dir : cgroups) EXPECT_FALSE(fs::exists(dir)) << dir << " is left";
+    EXPECT_FALSE(fs::exists(root_ + "/" + id)) << "its state is left";
 }
 
 }  // namespace
