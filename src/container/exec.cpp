@@ -196,11 +196,9 @@ struct Started {
 };
 
 // The parent's side of the exec conversation: cgroups, proceed, the
-// console, then EOF once the child's execve succeeded. In a paused container
-// (--ignore-paused) the child is frozen from the moment it joins the cgroups
-// until `resume`, which needs the container's lock: let go of it there.
+// console, then EOF once the child's execve succeeded.
 void drive_child(const std::map<std::string, std::string>& cgroup_paths, const linux::ProcessSecurity& security,
-                 Started& started, unique_fd& console_socket, state::ContainerLock& lock, bool paused) {
+                 Started& started, unique_fd& console_socket) {
     linux::ExecProcess& child = started.child;
     // config.md: `initial` before the process joins the cgroup, `final` after
     // (joining a cpuset resets the affinity).
@@ -209,7 +207,6 @@ void drive_child(const std::map<std::string, std::string>& cgroup_paths, const l
     join_cgroups(cgroup_paths, child.pid);
     if (affinity.final) linux::apply_cpu_affinity(*affinity.final, child.pid, "final");
     log::debug("exec: process ", child.pid, " in the container's cgroups");
-    if (paused) lock = {};
     linux::SyncOrder order(linux::Flow::exec);
     linux::send(child.channel, order, linux::Sync::proceed);
     while (auto message = linux::receive(child.channel, order)) {
@@ -260,11 +257,16 @@ int exec(const state::Store& store, const ExecOptions& options) {
     if (spec::annotation_enabled(config.annotations, spec::kLxcfsAnnotation)) {
         exec_config.sysinfo_agent_socket = linux::sysinfo_agent_socket(store.dir(state.id));
     }
+    // In a paused container (--ignore-paused) the child is frozen from the
+    // moment it joins the cgroups until `resume`, which needs the container's
+    // lock: let go of it before the clone, or the child's copy of the lock's
+    // fd (closed only once the child runs) would hold it while frozen.
+    if (status == Status::paused) lock = {};
     Started started{linux::spawn_exec(exec_config, namespaces), {}};
     linux::ExecProcess& child = started.child;
     log::debug("exec ", state.id, ": process cloned in the container's namespaces, pid ", child.pid);
     try {
-        drive_child(cgroup_paths, security, started, console_socket, lock, status == Status::paused);
+        drive_child(cgroup_paths, security, started, console_socket);
         log::debug("exec ", state.id, ": process ", child.pid, " runs ", process.args.front());
         if (pidfd_socket) send_pidfd(pidfd_socket.get(), child.pidfd.get(), "setns");
         write_pid_file(options.pid_file, child.pid);

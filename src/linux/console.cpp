@@ -68,8 +68,20 @@ void make_controlling_terminal(Pty& pty) {
     pty.slave.reset();
 }
 
+// /dev/console is an ordinary file (rt makes it when it is missing), never a
+// symbolic link of the image: one to a procfs file (such as
+// /proc/sys/kernel/core_pattern) would put the pty over it and let the
+// container write there (CVE-2025-52565).
 void create_console_mountpoint(int root_fd) {
-    touch_in_root(root_fd, "/dev/console");
+    unique_fd existing = open_in_root_no_symlinks(root_fd, "/dev/console", O_PATH);
+    if (!existing && errno == ELOOP) throw Error("terminal: /dev/console is a symbolic link: refused", ELOOP);
+    if (!existing && errno != ENOENT) throw_errno("terminal: open /dev/console");
+    unique_fd made = existing ? std::move(existing) : touch_in_root(root_fd, "/dev/console");
+    struct stat st {};
+    if (::fstat(made.get(), &st) < 0) throw_errno("terminal: stat /dev/console");
+    if (!S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode)) {
+        throw Error("terminal: /dev/console is neither a file nor a device: refused");
+    }
 }
 
 void mount_console(int root_fd, int slave) {

@@ -3,7 +3,6 @@
 // cannot send a mount to the host.
 #include <fcntl.h>
 #include <linux/magic.h>
-#include <linux/openat2.h>
 #include <sys/mount.h>
 #include <sys/statfs.h>
 #include <sys/stat.h>
@@ -105,11 +104,7 @@ void attach_tree(const std::string& what, int tree_fd, int target_fd) {
 // and the protected paths (readonlyPaths, maskedPaths) would miss it
 // (CVE-2019-16884). Every component is checked, none followed.
 void require_ordinary_directory(const InitContext& ctx, const std::string& what, const std::string& destination) {
-    open_how how{};
-    how.flags = O_PATH | O_DIRECTORY | O_CLOEXEC;
-    how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS;
-    std::string relative = "." + clean_path(destination);
-    unique_fd fd(static_cast<int>(::syscall(SYS_openat2, ctx.root.get(), relative.c_str(), &how, sizeof how)));
+    unique_fd fd = open_in_root_no_symlinks(ctx.root.get(), destination, O_PATH | O_DIRECTORY);
     if (fd || errno == ENOENT) return;  // a missing one is made as a directory
     if (errno == ELOOP || errno == ENOTDIR) throw Error(what + ": must be mounted on ordinary directory", errno);
     throw_errno(what + ": open " + destination);

@@ -33,11 +33,12 @@ std::vector<std::string> components(const std::string& path) {
     return parts;
 }
 
-int openat2_in_root(int root_fd, const std::string& path, int flags, mode_t mode) {
+int openat2_in_root(int root_fd, const std::string& path, int flags, mode_t mode,
+                    uint64_t resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS) {
     open_how how{};
     how.flags = static_cast<uint64_t>(flags | O_CLOEXEC);
     how.mode = (flags & (O_CREAT | O_TMPFILE)) ? mode : 0;
-    how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
+    how.resolve = resolve;
     // Relative to root_fd: "/" would be fine for RESOLVE_IN_ROOT, but "." is
     // what an empty cleaned path means.
     std::string relative = path == "/" ? "." : path.substr(1);
@@ -65,6 +66,10 @@ unique_fd open_in_root(int root_fd, const std::string& path, int flags, mode_t m
         throw_errno("open " + cleaned + " in rootfs");
     }
     return fd;
+}
+
+unique_fd open_in_root_no_symlinks(int root_fd, const std::string& path, int flags) {
+    return unique_fd(openat2_in_root(root_fd, clean_path(path), flags, 0, RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS));
 }
 
 namespace {

@@ -22,6 +22,12 @@ std::string clean_path(const std::string& path);
 unique_fd open_in_root(int root_fd, const std::string& path, int flags, mode_t mode = 0,
                        bool missing_ok = false);
 
+// Same, but no component may be a symbolic link (RESOLVE_NO_SYMLINKS): for
+// the places that must be ordinary ones of the image (proc and sysfs mount
+// points, /dev/console). Returns an empty fd with errno set (ELOOP for a
+// symbolic link) instead of throwing.
+unique_fd open_in_root_no_symlinks(int root_fd, const std::string& path, int flags);
+
 // mkdir -p of `path` inside the root; returns an O_PATH fd of the directory.
 unique_fd mkdir_all_in_root(int root_fd, const std::string& path, mode_t mode = 0755);
 
