@@ -96,7 +96,13 @@ void enter_cwd(const spec::Process& process) {
     // directories (CVE-2024-21626).
     unique_fd root(::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
     if (!root) throw_errno("open / to enter cwd " + process.cwd);
-    unique_fd dir = open_in_root(root.get(), process.cwd, O_PATH | O_DIRECTORY);
+    unique_fd dir;
+    try {
+        dir = open_in_root(root.get(), process.cwd, O_PATH | O_DIRECTORY);
+    } catch (const Error& e) {
+        errno = e.err();
+        throw_errno("chdir to cwd " + process.cwd);
+    }
     if (::fchdir(dir.get()) < 0) throw_errno("chdir to cwd " + process.cwd);
     // The kernel names a directory outside the root "(unreachable)/...",
     // which getcwd(3) refuses: whatever happened, the process never starts
