@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cerrno>
 
+#include "rt/spec/container_id.hpp"
 #include "rt/util/file.hpp"
 
 namespace rt::state {
@@ -82,7 +83,8 @@ std::vector<std::string> Store::list() const {
     }
     while (dirent* entry = ::readdir(d)) {
         std::string name = entry->d_name;
-        if (name == "." || name == "..") continue;
+        // Not a container: ".", "..", rt's own (the seccomp cache, "@seccomp").
+        if (!spec::is_valid_container_id(name)) continue;
         if (entry->d_type == DT_DIR || entry->d_type == DT_UNKNOWN) ids.push_back(name);
     }
     ::closedir(d);
