@@ -150,7 +150,8 @@ std::vector<std::pair<uint32_t, uint32_t>> highest_syscalls(const spec::Seccomp&
 std::vector<sock_filter> enosys_stub(const std::vector<std::pair<uint32_t, uint32_t>>& highest) {
     if (highest.empty()) return {};
     std::vector<Section> sections;
-    for (const auto& [arch, number] : highest) {
+    for (const auto& entry : highest) {
+        const uint32_t arch = entry.first, number = entry.second;
         auto it = std::find_if(sections.begin(), sections.end(),
                                [&](const Section& s) { return s.audit == audit_arch(arch); });
         if (it == sections.end()) {

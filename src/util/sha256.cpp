@@ -5,6 +5,11 @@
 #include <algorithm>
 #include <cstring>
 
+#if defined(__x86_64__)
+#include <cpuid.h>
+#include <immintrin.h>
+#endif
+
 namespace rt {
 namespace {
 
@@ -21,13 +26,75 @@ constexpr uint32_t kRound[64] = {
 
 constexpr uint32_t rotr(uint32_t x, int n) { return (x >> n) | (x << (32 - n)); }
 
+#if defined(__x86_64__)
+// The SHA extensions (Intel SHA-NI, AMD Zen and later): a block in a tenth
+// of the scalar code's instructions. The seccomp cache hashes about 20 KB
+// for each container with a Docker-style profile: 1.1M instructions scalar.
+bool cpu_has_sha() {
+    unsigned eax, ebx, ecx, edx;
+    if (!__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx)) return false;
+    const bool sha = ebx & (1u << 29);
+    if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx)) return false;
+    const bool ssse3 = ecx & (1u << 9), sse41 = ecx & (1u << 19);
+    return sha && ssse3 && sse41;
+}
+
+// state_ as A..H; the SHA instructions want it as ABEF and CDGH.
+__attribute__((target("sha,ssse3,sse4.1"))) void block_sha_ni(uint32_t state[8], const uint8_t* data) {
+    const __m128i byte_swap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
+    __m128i dcba = _mm_loadu_si128(reinterpret_cast<const __m128i*>(&state[0]));
+    __m128i hgfe = _mm_loadu_si128(reinterpret_cast<const __m128i*>(&state[4]));
+    __m128i cdab = _mm_shuffle_epi32(dcba, 0xB1);
+    __m128i efgh = _mm_shuffle_epi32(hgfe, 0x1B);
+    __m128i abef = _mm_alignr_epi8(cdab, efgh, 8);
+    __m128i cdgh = _mm_blend_epi16(efgh, cdab, 0xF0);
+    const __m128i abef_in = abef, cdgh_in = cdgh;
+
+    __m128i w[16];  // the message schedule, four words each
+    for (int i = 0; i < 16; ++i) {
+        if (i < 4) {
+            w[i] = _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(data + 16 * i)), byte_swap);
+        } else {
+            __m128i t = _mm_add_epi32(_mm_sha256msg1_epu32(w[i - 4], w[i - 3]), _mm_alignr_epi8(w[i - 1], w[i - 2], 4));
+            w[i] = _mm_sha256msg2_epu32(t, w[i - 1]);
+        }
+        __m128i message = _mm_add_epi32(w[i], _mm_loadu_si128(reinterpret_cast<const __m128i*>(&kRound[4 * i])));
+        cdgh = _mm_sha256rnds2_epu32(cdgh, abef, message);
+        abef = _mm_sha256rnds2_epu32(abef, cdgh, _mm_shuffle_epi32(message, 0x0E));
+    }
+    abef = _mm_add_epi32(abef, abef_in);
+    cdgh = _mm_add_epi32(cdgh, cdgh_in);
+
+    __m128i feba = _mm_shuffle_epi32(abef, 0x1B);
+    __m128i dchg = _mm_shuffle_epi32(cdgh, 0xB1);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(&state[0]), _mm_blend_epi16(feba, dchg, 0xF0));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(&state[4]), _mm_alignr_epi8(dchg, feba, 8));
+}
+#endif
+
 }  // namespace
 
-Sha256::Sha256()
+bool sha256_has_hardware() {
+#if defined(__x86_64__)
+    static const bool has = cpu_has_sha();
+    return has;
+#else
+    return false;
+#endif
+}
+
+Sha256::Sha256(bool hardware)
     : state_{0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19},
-      buffer_{} {}
+      buffer_{},
+      hardware_(hardware && sha256_has_hardware()) {}
 
 void Sha256::block(const uint8_t* data) {
+#if defined(__x86_64__)
+    if (hardware_) {
+        block_sha_ni(state_, data);
+        return;
+    }
+#endif
     uint32_t w[64];
     for (int i = 0; i < 16; ++i) {
         w[i] = uint32_t{data[4 * i]} << 24 | uint32_t{data[4 * i + 1]} << 16 | uint32_t{data[4 * i + 2]} << 8 |

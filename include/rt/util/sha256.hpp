@@ -12,9 +12,13 @@ namespace rt {
 
 using Sha256Digest = std::array<uint8_t, 32>;
 
+// True when the CPU has SHA instructions, which Sha256 then uses.
+bool sha256_has_hardware();
+
 class Sha256 {
 public:
-    Sha256();
+    // `hardware`: false forces the portable code (for tests).
+    explicit Sha256(bool hardware = true);
     Sha256& update(const void* data, size_t size);
     Sha256& update(std::string_view text) { return update(text.data(), text.size()); }
     // The digest; the object is spent afterwards.
@@ -27,6 +31,7 @@ private:
     uint8_t buffer_[64];
     size_t buffered_ = 0;
     uint64_t length_ = 0;  // bytes so far
+    bool hardware_;
 };
 
 Sha256Digest sha256(std::string_view data);
