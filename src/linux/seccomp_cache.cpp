@@ -80,6 +80,8 @@ void write_all_fd(int fd, std::string_view data) {
     }
 }
 
+// Up to `limit` + 1 bytes (one more shows that the file grew): sized by its
+// fstat, so that no more memory is touched than the file needs.
 std::optional<std::string> read_limited(int fd, size_t limit) {
     std::string out(limit + 1, '\0');
     size_t got = 0;
@@ -235,7 +237,7 @@ std::optional<CachedSeccomp> SeccompCache::load(const Sha256Digest& key) const {
         why = describe(st) + ": may be written by others than uid " + std::to_string(owner_);
     } else if (static_cast<size_t>(st.st_size) > kMaxFileSize) {
         why = "too large";
-    } else if (!(bytes = read_limited(file.get(), kMaxFileSize))) {
+    } else if (!(bytes = read_limited(file.get(), static_cast<size_t>(st.st_size)))) {
         why = std::string("read: ") + std::strerror(errno);
     }
     std::optional<CachedSeccomp> filter;
