@@ -29,4 +29,6 @@ std::unique_ptr<Manager> manager_from_state(const Layout& layout, const std::str
     throw Error("unknown cgroup driver \"" + driver + "\" in the container's state");
 }
 
+bool frozen_tasks_show_as_uninterruptible(const std::string& driver) { return driver == "cgroupfs-v1"; }
+
 }  // namespace rt::cgroups

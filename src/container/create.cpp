@@ -90,7 +90,7 @@ int listen_fds(spec::Process& process) {
     return static_cast<int>(count);
 }
 
-Plan plan_create(const CreateOptions& options) {
+Plan plan_create(const CreateOptions& options, const std::string& state_root) {
     spec::check_container_id(options.id);
     Plan plan;
     plan.bundle = absolute_directory(options.bundle.empty() ? "." : options.bundle, "bundle");
@@ -117,6 +117,7 @@ Plan plan_create(const CreateOptions& options) {
         linux::check_host_support(plan.spec);
         linux::SecurityPlanOptions security_options;
         security_options.new_user_namespace = plan.spec.linux->has_namespace(spec::NamespaceType::user);
+        security_options.state_root = state_root;  // the seccomp cache
         plan.security = linux::plan_process_security(*plan.spec.process, &*plan.spec.linux, security_options);
     } catch (const Error& e) {
         throw e.with_context("config.json");
@@ -226,7 +227,7 @@ void record_creating(const state::Store& store, const Plan& plan, const std::str
 }  // namespace
 
 Created create_container(const state::Store& store, const CreateOptions& options) {
-    Plan plan = plan_create(options);
+    Plan plan = plan_create(options, store.root());
 
     Created created;
     created.lock = store.create(options.id);

@@ -33,13 +33,17 @@ spec::Spec load_saved_spec(const state::Store& store, const std::string& id) {
     return spec::load_config(store.config_path(id));
 }
 
-void destroy_stopped(const state::Store& store, const state::ContainerState& state) {
+void destroy_stopped(const state::Store& store, const state::ContainerState& state, const spec::Spec* known) {
     // The hooks are in the saved config, which goes with the state dir.
-    std::optional<spec::Spec> spec;
-    try {
-        spec = load_saved_spec(store, state.id);
-    } catch (const Error& e) {
-        log::warn(std::string("poststop hooks not run: ") + e.what());
+    std::optional<spec::Spec> saved;
+    const spec::Spec* spec = known;
+    if (!spec) {
+        try {
+            saved = load_saved_spec(store, state.id);
+            spec = &*saved;
+        } catch (const Error& e) {
+            log::warn(std::string("poststop hooks not run: ") + e.what());
+        }
     }
     // Whatever the init left behind (processes without a pid namespace of
     // their own) goes too.
@@ -57,7 +61,9 @@ void run_poststop_hooks(const spec::Spec& spec, const state::ContainerState& sta
     linux::run_hooks_warn_only(spec.hooks, linux::HookPhase::poststop, hook);
 }
 
-void destroy(const state::Store& store, const std::string& id, bool force) {
+void destroy(const state::Store& store, const std::string& id, bool force) { destroy(store, id, force, nullptr); }
+
+void destroy(const state::Store& store, const std::string& id, bool force, const spec::Spec* spec) {
     state::ContainerLock lock;
     try {
         lock = store.lock(id);
@@ -92,7 +98,7 @@ void destroy(const state::Store& store, const std::string& id, bool force) {
         kill_and_wait(state);
         break;
     }
-    destroy_stopped(store, state);
+    destroy_stopped(store, state, spec);
 }
 
 }  // namespace rt::container

@@ -121,8 +121,10 @@ spec::Process process_from_flags(const spec::Spec& config, const ExecOptions& o)
 // The process's capabilities, rlimits, scheduler, LSM labels and the
 // container's seccomp filter (runc filters exec'd processes with it too),
 // planned before anything is done.
-linux::ProcessSecurity plan_security(const spec::Process& process, const spec::Spec& config, bool from_file) {
+linux::ProcessSecurity plan_security(const spec::Process& process, const spec::Spec& config, bool from_file,
+                                     const std::string& state_root) {
     linux::SecurityPlanOptions options;
+    options.state_root = state_root;  // the seccomp cache
     // In the container's user namespace the process gets what its bounding
     // set holds, whatever rt holds outside it.
     options.new_user_namespace = config.linux && config.linux->has_namespace(spec::NamespaceType::user);
@@ -234,7 +236,7 @@ int exec(const state::Store& store, const ExecOptions& options) {
     spec::Spec config = load_saved_spec(store, options.id);
     spec::Process process = options.process_file.empty() ? process_from_flags(config, options)
                                                          : process_from_file(options.process_file);
-    linux::ProcessSecurity security = plan_security(process, config, !options.process_file.empty());
+    linux::ProcessSecurity security = plan_security(process, config, !options.process_file.empty(), store.root());
     check_terminal_options(process.terminal, options.detach, options.console_socket);
     if (!options.detach) size_relayed_terminal(process);
     std::map<std::string, std::string> cgroup_paths = plan_cgroups(state, options);

@@ -24,7 +24,7 @@ int run(const state::Store& store, const RunOptions& options) {
     } catch (...) {
         ::kill(created.init.pid, SIGKILL);
         wait_child(created.init.pid);
-        destroy_stopped(store, created.state);
+        destroy_stopped(store, created.state, &created.spec);
         throw;
     }
     if (options.detach) return 0;
@@ -37,7 +37,7 @@ int run(const state::Store& store, const RunOptions& options) {
     log::debug("run ", create.id, ": init ", created.init.pid, " ended, wait status ", status);
     if (!options.keep) {
         try {
-            destroy(store, create.id, true);
+            destroy(store, create.id, true, &created.spec);
         } catch (const Error& e) {
             log::warn(std::string("delete after run: ") + e.what());
         }

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "rt/linux/personality.hpp"
+#include "rt/linux/seccomp_cache.hpp"
 #include "rt/util/error.hpp"
 #include "rt/util/log.hpp"
 
@@ -42,7 +43,11 @@ ProcessSecurity plan_process_security(const spec::Process& process, const spec::
         if (linux->memory_policy) {
             security.memory_policy = plan_memory_policy(*linux->memory_policy, ".linux.memoryPolicy");
         }
-        if (linux->seccomp) security.seccomp = plan_seccomp(*linux->seccomp, ".linux.seccomp");
+        if (linux->seccomp) {
+            std::optional<SeccompCache> cache;
+            if (!options.state_root.empty()) cache.emplace(options.state_root);
+            security.seccomp = plan_seccomp(*linux->seccomp, ".linux.seccomp", cache ? &*cache : nullptr);
+        }
     }
     return security;
 }

@@ -9,8 +9,10 @@
 
 #include <cerrno>
 #include <memory>
+#include <optional>
 
 #include "rt/linux/seccomp.hpp"
+#include "rt/linux/seccomp_cache.hpp"
 #include "rt/util/error.hpp"
 #include "rt/util/log.hpp"
 
@@ -36,10 +38,6 @@ std::vector<sock_filter> export_bpf(scmp_filter_ctx ctx) {
     std::vector<sock_filter> program(static_cast<size_t>(size) / sizeof(sock_filter));
     if (::pread(memory.get(), program.data(), static_cast<size_t>(size), 0) != size) {
         throw_errno("read the seccomp filter back");
-    }
-    if (program.size() > BPF_MAXINSNS) {
-        throw Error("the seccomp filter has " + std::to_string(program.size()) + " instructions, above the kernel's " +
-                    std::to_string(BPF_MAXINSNS));
     }
     return program;
 }
@@ -67,7 +65,13 @@ SeccompProgram compile_seccomp(const SeccompRules& rules, const spec::Seccomp& s
     }
 
     SeccompProgram program;
-    program.instructions = export_bpf(ctx);
+    program.instructions = enosys_stub(rules.highest_syscalls);
+    std::vector<sock_filter> exported = export_bpf(ctx);
+    program.instructions.insert(program.instructions.end(), exported.begin(), exported.end());
+    if (program.instructions.size() > BPF_MAXINSNS) {
+        throw Error("the seccomp filter has " + std::to_string(program.instructions.size()) +
+                    " instructions, above the kernel's " + std::to_string(BPF_MAXINSNS));
+    }
     program.notify = rules.notify;
     program.flags = rules.flags;
     if (rules.notify) {
@@ -86,16 +90,37 @@ SeccompProgram compile_seccomp(const SeccompRules& rules, const spec::Seccomp& s
     return program;
 }
 
-SeccompProgram plan_seccomp(const spec::Seccomp& seccomp, const std::string& where) {
+SeccompProgram plan_seccomp(const spec::Seccomp& seccomp, const std::string& where, const SeccompCache* cache) {
+    // A profile found in the cache was translated and compiled without error
+    // before, by this rt and libseccomp (they are part of the key): the same
+    // translation cannot fail now.
+    Sha256Digest key{};
+    if (cache) {
+        key = seccomp_cache_key(seccomp);
+        if (std::optional<CachedSeccomp> hit = cache->load(key)) {
+            SeccompProgram program;
+            program.instructions = std::move(hit->instructions);
+            program.flags = hit->flags;
+            program.notify = (hit->flags & SECCOMP_FILTER_FLAG_NEW_LISTENER) != 0;
+            if (program.notify) {
+                program.listener_path = seccomp.listener_path.value_or("");
+                program.listener_metadata = seccomp.listener_metadata.value_or("");
+            }
+            return program;
+        }
+    }
     SeccompRules rules = translate_seccomp(seccomp, where);
     for (const std::string& name : rules.unknown_syscalls) {
         log::debug("seccomp: unknown system call \"", name, "\" left out");
     }
+    SeccompProgram program;
     try {
-        return compile_seccomp(rules, seccomp);
+        program = compile_seccomp(rules, seccomp);
     } catch (const Error& e) {
         throw e.with_context(where);
     }
+    if (cache) cache->store(key, {program.instructions, program.flags});
+    return program;
 }
 
 unique_fd load_seccomp(const SeccompProgram& program) {

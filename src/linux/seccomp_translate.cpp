@@ -192,6 +192,9 @@ SeccompRules translate_seccomp(const spec::Seccomp& seccomp, const std::string& 
         if (action == out.default_action) continue;
         add_rules(syscall, action, path, out);
     }
+    if (default_action_wants_enosys_stub(out.default_action)) {
+        out.highest_syscalls = highest_syscalls(seccomp, out.architectures);
+    }
     return out;
 }
 

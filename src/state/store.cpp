@@ -106,7 +106,8 @@ std::vector<std::string> Store::list() const {
     }
     while (dirent* entry = ::readdir(d)) {
         std::string name = entry->d_name;
-        if (name == "." || name == ".." || !spec::is_valid_container_id(name)) continue;
+        // Not a container: ".", "..", rt's own (the seccomp cache, "@seccomp").
+        if (!spec::is_valid_container_id(name)) continue;
         if (entry->d_type == DT_DIR || entry->d_type == DT_UNKNOWN) ids.push_back(name);
     }
     ::closedir(d);

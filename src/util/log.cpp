@@ -11,6 +11,7 @@
 
 #include "rt/util/error.hpp"
 #include "rt/util/fd.hpp"
+#include "rt/util/time.hpp"
 
 namespace rt::log {
 namespace {
@@ -106,12 +107,9 @@ int file_fd() { return settings().file.get(); }
 std::string rfc3339_now() {
     timespec now{};
     clock_gettime(CLOCK_REALTIME, &now);
-    tm utc{};
-    gmtime_r(&now.tv_sec, &utc);
-    char buf[64];
-    size_t n = strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &utc);
-    snprintf(buf + n, sizeof buf - n, ".%09ldZ", now.tv_nsec);
-    return buf;
+    char fraction[16];
+    snprintf(fraction, sizeof fraction, ".%09ldZ", now.tv_nsec);
+    return utc_date_time(now.tv_sec) + fraction;
 }
 
 }  // namespace rt::log

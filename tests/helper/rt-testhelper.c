@@ -322,6 +322,20 @@ static int cmd_syscall(char **argv)
 		    " clone-newuser)", name), 2;
 }
 
+/* syscall(N) with zero arguments, for each N: what seccomp answers for
+ * numbers a profile does not name ("ENOSYS", "EPERM"; "ok" if it ran). */
+static int cmd_syscall_nr(char **argv)
+{
+	for (; *argv; argv++) {
+		long nr;
+		if (parse_long(*argv, &nr) != 0 || nr < 0)
+			return fail("bad system call number: %s", *argv), 2;
+		long rc = syscall(nr, 0L, 0L, 0L, 0L, 0L, 0L);
+		printf("%s%s", rc >= 0 ? "ok" : errname(errno), argv[1] ? " " : "\n");
+	}
+	return 0;
+}
+
 static int cmd_sleep(char **argv)
 {
 	char *end;
@@ -737,6 +751,8 @@ static const struct command {
 	  "stat PATH: \"c MAJ:MIN mode 0666\" or errno name" },
 	{ "syscall",       1, 2, "NAME [ARG]",  cmd_syscall,
 	  "getpid getcwd uname chdir [PATH] mkdir PATH unshare-user personality clone-newuser: ok or errno name" },
+	{ "syscall-nr",    1, 8, "N...",        cmd_syscall_nr,
+	  "syscall(N) with zero arguments for each N: ok or errno name, on one line" },
 	{ "sleep",         1, 1, "SECONDS",     cmd_sleep,
 	  "sleep (fractions allowed)" },
 	{ "pause",         0, 0, "",            cmd_pause,
@@ -804,7 +820,7 @@ int main(int argc, char **argv)
 			fprintf(stderr, "usage: rt-testhelper %s%s%s\n", c->name, *c->args ? " " : "", c->args);
 			return 2;
 		}
-		char *args[3] = { NULL, NULL, NULL };
+		char *args[10] = { NULL };
 		for (int j = 0; j < n; j++)
 			args[j] = argv[2 + j];
 		return c->fn(args);

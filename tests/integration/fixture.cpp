@@ -340,6 +340,8 @@ void RtTest::SetUp() {
 
 void RtTest::TearDown() {
     if (fs::exists(root_)) {
+        // rt's seccomp cache is no container: it goes with root_.
+        fs::remove_all(root_ + "/@seccomp");
         for (const auto& entry : fs::directory_iterator(root_)) {
             std::string id = entry.path().filename();
             auto r = rt({"delete", "--force", id});

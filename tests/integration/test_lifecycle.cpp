@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <fstream>
 #include <thread>
 
 #include "fixture.hpp"
@@ -307,6 +308,28 @@ TEST_F(Lifecycle, ListShowsContainers) {
     EXPECT_EQ(list[0]["status"], "created");
     EXPECT_EQ(list[1]["status"], "running");
     EXPECT_EQ(list[1]["owner"], "root");
+}
+
+// list -q reads the names under --root and nothing else: a state it could
+// not read (here: damaged) does not matter to it; list reads every state.
+TEST_F(Lifecycle, ListQuietReadsNamesOnly) {
+    Bundle bundle;
+    bundle.args({"/bin/rt-testhelper", "pause"});
+    std::string a = new_id("a"), b = new_id("b");
+    ASSERT_EQ(rt({"run", "-d", "--bundle", bundle.dir(), a}).status, 0);
+    ASSERT_EQ(rt({"run", "-d", "--bundle", bundle.dir(), b}).status, 0);
+    std::string saved = read_text(root_ + "/" + b + "/state.json");
+    {
+        std::ofstream damage(root_ + "/" + b + "/state.json", std::ios::trunc);
+        damage << "{\"id\": ";
+    }
+    Result quiet = rt({"list", "-q"});
+    EXPECT_EQ(quiet.status, 0) << quiet.err;
+    EXPECT_EQ(quiet.out, a + "\n" + b + "\n");
+    Result full = rt({"list"});
+    EXPECT_NE(full.status, 0);
+    EXPECT_NE(full.err.find("corrupt state"), std::string::npos) << full.err;
+    std::ofstream(root_ + "/" + b + "/state.json", std::ios::trunc) << saved;
 }
 
 TEST_F(Lifecycle, MissingExecutableFailsCreateAndLeavesNothing) {

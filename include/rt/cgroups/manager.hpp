@@ -97,6 +97,12 @@ std::unique_ptr<Manager> manager_for_create(const Layout& layout, const std::opt
                                             const std::string& id, DeviceFilterLoader* loader = nullptr);
 
 // The manager of an existing container, from what its state saved.
+// True for the drivers whose freezer leaves a frozen task in uninterruptible
+// sleep, 'D' in /proc/PID/stat (v1: __refrigerator, and since Linux 6.1
+// TASK_FROZEN reported as D), so that a task in any other state is not
+// frozen. Not v2: its frozen tasks sleep interruptibly.
+bool frozen_tasks_show_as_uninterruptible(const std::string& driver);
+
 std::unique_ptr<Manager> manager_from_state(const Layout& layout, const std::string& driver,
                                             const std::map<std::string, std::string>& paths,
                                             DeviceFilterLoader* loader = nullptr);

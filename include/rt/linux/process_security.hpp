@@ -58,6 +58,7 @@ struct ProcessSecurity {
 struct SecurityPlanOptions {
     bool new_user_namespace = false;  // the process runs in a user namespace of its own
     std::string process_path = ".process";  // JSON path of the process in messages ("" for exec's process.json)
+    std::string state_root;                 // --root, where the seccomp cache lives ("": no cache)
 };
 
 // Throws rt::Error naming the JSON path of the first bad value. Logs a warning

@@ -3,7 +3,9 @@
 //   translate_seccomp()  config -> SeccompRules: names resolved to numbers
 //                        and libseccomp values; pure, unit tested
 //   compile_seccomp()    SeccompRules -> a BPF program (libseccomp, exported),
-//                        in the parent before anything is created
+//                        behind runc's ENOSYS stub (seccomp_enosys.cpp), in
+//                        the parent before anything is created; plan_seccomp()
+//                        keeps what it compiled in a cache (seccomp_cache.hpp)
 //   load_seccomp()       seccomp(2) in the child, last thing before execve;
 //                        returns the notify fd when a rule says SCMP_ACT_NOTIFY
 //
@@ -16,6 +18,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "rt/spec/config.hpp"
@@ -37,6 +40,10 @@ struct SeccompRules {
     unsigned long flags = 0;  // SECCOMP_FILTER_FLAG_* for seccomp(2)
     bool notify = false;      // some rule says SCMP_ACT_NOTIFY
     std::vector<std::string> unknown_syscalls;  // names libseccomp does not know: left out
+    // For the ENOSYS stub: per architecture (SCMP_ARCH_*, the native one
+    // first), the highest number the profile names; empty when the default
+    // action lets unknown calls through (see seccomp_enosys.cpp).
+    std::vector<std::pair<uint32_t, uint32_t>> highest_syscalls;
 };
 
 // Throws rt::Error naming the path under `where` (".linux.seccomp") for what
@@ -56,8 +63,24 @@ struct SeccompProgram {
 };
 
 SeccompProgram compile_seccomp(const SeccompRules& rules, const spec::Seccomp& seccomp);
+
+class SeccompCache;
 // translate + compile, with a debug log line for each unknown system call.
-SeccompProgram plan_seccomp(const spec::Seccomp& seccomp, const std::string& where);
+// With a cache, a profile compiled before is read from it instead, and one
+// compiled now is written to it.
+SeccompProgram plan_seccomp(const spec::Seccomp& seccomp, const std::string& where,
+                            const SeccompCache* cache = nullptr);
+
+// The ENOSYS stub (seccomp_enosys.cpp). Whether a default action needs it:
+// errno (but ENOSYS), kill and trap do; allow, log and trace do not.
+bool default_action_wants_enosys_stub(uint32_t default_action);
+// Per architecture (the native one always, first), the highest number of
+// any name of the profile; architectures where none is known are left out.
+std::vector<std::pair<uint32_t, uint32_t>> highest_syscalls(const spec::Seccomp& seccomp,
+                                                            const std::vector<uint32_t>& architectures);
+// The instructions that go before the filter: ERRNO(ENOSYS) above those
+// numbers, on to the filter otherwise. Empty for an empty list.
+std::vector<sock_filter> enosys_stub(const std::vector<std::pair<uint32_t, uint32_t>>& highest);
 
 // seccomp(SECCOMP_SET_MODE_FILTER). Needs no_new_privs or CAP_SYS_ADMIN.
 // Returns the notify fd (O_CLOEXEC) with SCMP_ACT_NOTIFY, else an empty fd.

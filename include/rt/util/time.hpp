@@ -8,6 +8,8 @@
 
 namespace rt {
 
+// "2026-11-28T06:51:26", UTC, without the time zone database.
+std::string utc_date_time(time_t seconds);
 std::string rfc3339_nano(const timespec& time);
 std::string rfc3339_nano_now();
 
