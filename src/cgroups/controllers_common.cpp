@@ -85,7 +85,10 @@ void make_v2_cgroup(const std::string& mount, const std::string& leaf, const std
 }
 
 void write_unified(const CgroupDir& dir, const std::map<std::string, std::string>& unified) {
-    for (const auto& [key, value] : unified) {
+    // Not a structured binding: clang 14 lets no lambda capture one.
+    for (const auto& entry : unified) {
+        const std::string& key = entry.first;
+        const std::string& value = entry.second;
         with_field("unified." + key, [&] {
             std::string controller = unified_controller(key);
             if (!dir.has(key)) {

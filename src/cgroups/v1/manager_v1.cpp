@@ -105,7 +105,8 @@ void ManagerV1::check(const spec::Resources& r) const {
         // not bound to a v1 hierarchy).
         CgroupDir unified_root(layout_.unified);
         std::set<std::string> available = controller_set(unified_root.read("cgroup.controllers"));
-        for (const auto& [key, value] : r.unified) {
+        for (const auto& entry : r.unified) {  // no structured binding: the lambda captures it (clang 14)
+            const std::string& key = entry.first;
             with_field("unified", [&] {
                 std::string controller = unified_controller(key);
                 if (!controller.empty() && !available.count(controller)) {

@@ -65,7 +65,7 @@ void ManagerV2::check(const spec::Resources& r) const {
     if (r.network && (r.network->class_id || !r.network->priorities.empty())) {
         fail_field("network", "cgroup v2 has no net_cls or net_prio controller");
     }
-    for (const auto& [key, value] : r.unified) with_field("unified", [&] { unified_controller(key); });
+    for (const auto& entry : r.unified) with_field("unified", [&] { unified_controller(entry.first); });
     std::set<std::string> available = controller_set(CgroupDir(layout_.unified).read("cgroup.controllers"));
     for (const auto& controller : needed_controllers(r)) {
         if (!available.count(controller)) {
