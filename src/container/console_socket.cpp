@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "rt/util/error.hpp"
+#include "rt/util/fd_passing.hpp"
 
 namespace rt::container {
 
@@ -19,22 +20,7 @@ namespace {
 // One message: `bytes` (a stream socket needs at least one for the fd to
 // travel with) and `fd`.
 void send_fd(int socket, int fd, std::string bytes, const std::string& what) {
-    iovec iov{bytes.data(), bytes.size()};
-    msghdr msg{};
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
-    cmsghdr* cmsg = CMSG_FIRSTHDR(&msg);
-    cmsg->cmsg_level = SOL_SOCKET;
-    cmsg->cmsg_type = SCM_RIGHTS;
-    cmsg->cmsg_len = CMSG_LEN(sizeof(int));
-    std::memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
-    ssize_t n;
-    do {
-        n = ::sendmsg(socket, &msg, MSG_NOSIGNAL);
-    } while (n < 0 && errno == EINTR);
+    ssize_t n = send_with_fd(socket, bytes.data(), bytes.size(), fd);
     if (n < 0) throw_errno("send " + what);
 }
 

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "rt/util/error.hpp"
+#include "rt/util/fd_passing.hpp"
 
 namespace rt::linux {
 namespace {
@@ -61,28 +62,11 @@ unique_fd connect_seccomp_listener(const std::string& path) {
 void send_seccomp_fd(int socket, const std::string& state, int notify_fd) {
     const char* data = state.data();
     size_t left = state.size();
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
     bool with_fd = true;
     while (left > 0) {
-        iovec iov{const_cast<char*>(data), left};
-        msghdr message{};
-        message.msg_iov = &iov;
-        message.msg_iovlen = 1;
-        if (with_fd) {
-            // config-linux.md: the fds go with the first sendmsg only.
-            message.msg_control = control;
-            message.msg_controllen = sizeof control;
-            cmsghdr* header = CMSG_FIRSTHDR(&message);
-            header->cmsg_level = SOL_SOCKET;
-            header->cmsg_type = SCM_RIGHTS;
-            header->cmsg_len = CMSG_LEN(sizeof(int));
-            std::memcpy(CMSG_DATA(header), &notify_fd, sizeof(int));
-        }
-        ssize_t sent = ::sendmsg(socket, &message, MSG_NOSIGNAL);
-        if (sent < 0) {
-            if (errno == EINTR) continue;
-            throw_errno("send the seccomp notify fd to the listener");
-        }
+        // config-linux.md: the fds go with the first sendmsg only.
+        ssize_t sent = send_with_fd(socket, data, left, with_fd ? notify_fd : -1);
+        if (sent < 0) throw_errno("send the seccomp notify fd to the listener");
         with_fd = false;
         data += sent;
         left -= static_cast<size_t>(sent);

@@ -24,6 +24,7 @@
 
 #include "rt/linux/mountinfo.hpp"
 #include "rt/util/error.hpp"
+#include "rt/util/fd_passing.hpp"
 #include "rt/util/file.hpp"
 #include "rt/util/log.hpp"
 #include "rt/util/process.hpp"
@@ -177,19 +178,9 @@ unique_fd receive_listener(int connection) {
     socklen_t length = sizeof peer;
     if (::getsockopt(connection, SOL_SOCKET, SO_PEERCRED, &peer, &length) < 0 || peer.uid != ::geteuid()) return {};
     char text[64];
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-    iovec iov{text, sizeof text};
-    msghdr message{};
-    message.msg_iov = &iov;
-    message.msg_iovlen = 1;
-    message.msg_control = control;
-    message.msg_controllen = sizeof control;
-    if (::recvmsg(connection, &message, MSG_CMSG_CLOEXEC | MSG_DONTWAIT) <= 0) return {};
-    cmsghdr* header = CMSG_FIRSTHDR(&message);
-    if (!header || header->cmsg_level != SOL_SOCKET || header->cmsg_type != SCM_RIGHTS) return {};
-    int fd = -1;
-    std::memcpy(&fd, CMSG_DATA(header), sizeof fd);
-    return unique_fd(fd);
+    unique_fd fd;
+    if (receive_with_fd(connection, text, sizeof text, fd, MSG_DONTWAIT) <= 0) return {};
+    return fd;
 }
 
 [[noreturn]] void run_agent(AgentSetup& setup) {

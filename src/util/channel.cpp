@@ -1,5 +1,7 @@
 #include "rt/util/channel.hpp"
 
+#include "rt/util/fd_passing.hpp"
+
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -59,26 +61,8 @@ void Channel::send(uint32_t type, std::string_view payload, int fd) {
     Header header{type, static_cast<uint32_t>(payload.size())};
     if (payload.size() > UINT32_MAX) throw Error("sync channel: message too long");
 
-    iovec iov{&header, sizeof header};
-    msghdr msg{};
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))];
-    if (fd >= 0) {
-        std::memset(control, 0, sizeof control);
-        msg.msg_control = control;
-        msg.msg_controllen = sizeof control;
-        cmsghdr* cmsg = CMSG_FIRSTHDR(&msg);
-        cmsg->cmsg_level = SOL_SOCKET;
-        cmsg->cmsg_type = SCM_RIGHTS;
-        cmsg->cmsg_len = CMSG_LEN(sizeof(int));
-        std::memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
-    }
     // The header goes in one sendmsg so that the fd travels with it.
-    ssize_t n;
-    do {
-        n = ::sendmsg(socket_.get(), &msg, MSG_NOSIGNAL);
-    } while (n < 0 && errno == EINTR);
+    ssize_t n = send_with_fd(socket_.get(), &header, sizeof header, fd);
     if (n < 0) throw_errno("sync channel: send");
     if (static_cast<size_t>(n) < sizeof header) {
         write_exact(socket_.get(), reinterpret_cast<const char*>(&header) + n, sizeof header - n);
@@ -88,29 +72,11 @@ void Channel::send(uint32_t type, std::string_view payload, int fd) {
 
 std::optional<Message> Channel::receive() {
     Header header{};
-    iovec iov{&header, sizeof header};
-    msghdr msg{};
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))];
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
-
-    ssize_t n;
-    do {
-        n = ::recvmsg(socket_.get(), &msg, MSG_CMSG_CLOEXEC);
-    } while (n < 0 && errno == EINTR);
+    Message message;
+    ssize_t n = receive_with_fd(socket_.get(), &header, sizeof header, message.fd);
     if (n < 0) throw_errno("sync channel: receive");
     if (n == 0) return std::nullopt;
 
-    Message message;
-    for (cmsghdr* cmsg = CMSG_FIRSTHDR(&msg); cmsg; cmsg = CMSG_NXTHDR(&msg, cmsg)) {
-        if (cmsg->cmsg_level == SOL_SOCKET && cmsg->cmsg_type == SCM_RIGHTS) {
-            int fd;
-            std::memcpy(&fd, CMSG_DATA(cmsg), sizeof fd);
-            message.fd.reset(fd);
-        }
-    }
     if (static_cast<size_t>(n) < sizeof header &&
         !read_exact(socket_.get(), reinterpret_cast<char*>(&header) + n, sizeof header - n)) {
         throw Error("sync channel: message cut short");
