@@ -11,11 +11,14 @@ cd "${RT_SOURCE_DIR:-$(dirname -- "$(readlink -f -- "${BASH_SOURCE[0]}")")/../..
 build=${RT_BUILD_DIR:-build}
 
 tmp=$(mktemp -d /tmp/rt-cgroup-checks.XXXXXX)
-trap 'rm -rf -- "$tmp"' EXIT
+root=/run/rt-cgroup-checks-$$
+# The state root goes too (rmdir: the checks themselves fail on any container
+# left in it, and then it stays for a look).
+trap 'rm -rf -- "$tmp"; rmdir -- "$root" 2>/dev/null' EXIT
 if ! scripts/mkrootfs "$tmp/rootfs" --with-helper "$build/tests/helper/rt-testhelper" > "$tmp/mkrootfs.log" 2>&1; then
     sed 's/^/# /' "$tmp/mkrootfs.log"
     echo "Bail out! scripts/mkrootfs failed"
     exit 1
 fi
-RT_BIN=$(realpath -- "$build/rt") RT_ROOT=/run/rt-cgroup-checks-$$ ROOTFS=$tmp/rootfs DRIVER=cgroupfs \
+RT_BIN=$(realpath -- "$build/rt") RT_ROOT=$root ROOTFS=$tmp/rootfs DRIVER=cgroupfs \
     sh tests/cgroups/checks.sh
