@@ -71,9 +71,12 @@ TEST_F(BinaryProtection, AShebangOfProcSelfExeDoesNotReachTheHostBinary) {
     std::string id = start_container(bundle);
     ASSERT_EQ(rt({"exec", id, "mkfifo", "/tmp/fifo"}).status, 0);
     Background shebang(rt_argv({"exec", id, "/x"}));
-    // The rt the kernel ran in the container, as the container sees it.
+    // The rt the kernel ran in the container, as the container sees it: its
+    // whole command line, so that this shell (whose script holds the words)
+    // and its subshells never match.
     const std::string find = "for p in /proc/[0-9]*; do "
-                             "  case \"$(tr '\\0' ' ' < $p/cmdline 2>/dev/null)\" in *--log=/tmp/fifo*) echo ${p#/proc/};; esac; "
+                             "  case \"$(tr '\\0' ' ' < $p/cmdline 2>/dev/null)\" in "
+                             "    '/proc/self/exe --log=/tmp/fifo /x ') echo ${p#/proc/};; esac; "
                              "done";
     std::string pid;
     ASSERT_TRUE(eventually([&] {
