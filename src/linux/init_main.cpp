@@ -70,7 +70,7 @@ unique_fd wait_for_start(InitContext& ctx) {
 
 [[noreturn]] void run(const InitConfig& config, NamespacePlan& namespaces, Channel& channel) {
     SyncOrder order;
-    InitContext ctx{config, *config.spec, {}, {}, false, false, false};
+    InitContext ctx{config, *config.spec, {}, {}, false, false, false, {}};
     ctx.new_mount_ns = (namespaces.unshare_flags & CLONE_NEWNS) != 0;
     ctx.new_cgroup_ns = (namespaces.unshare_flags & CLONE_NEWCGROUP) != 0;
     ctx.new_user_ns = (namespaces.clone_flags & CLONE_NEWUSER) != 0;
@@ -144,7 +144,7 @@ void drop_inherited_fds(const InitConfig& config, NamespacePlan& namespaces, Cha
     std::vector<int> keep = {channel.fd(), config.exec_fifo, log::file_fd()};
     for (int fd = 3; fd < 3 + config.preserve_fds; ++fd) keep.push_back(fd);
     for (const auto& join : namespaces.joins) keep.push_back(join.fd.get());
-    for (int fd : config.idmapped_mounts) keep.push_back(fd);
+    for (int fd : config.mount_trees) keep.push_back(fd);
     for (int fd : config.joined_namespace_mounts) keep.push_back(fd);
     if (config.lxcfs) {
         for (const auto& bind : config.lxcfs->binds) keep.push_back(bind.tree.get());

@@ -13,6 +13,7 @@
 
 #include "rt/linux/copy_tree.hpp"
 #include "rt/linux/mount_options.hpp"
+#include "rt/linux/mount_plan.hpp"
 #include "rt/linux/path_in_root.hpp"
 #include "rt/util/error.hpp"
 #include "steps.hpp"
@@ -89,7 +90,7 @@ void bind_host_stand_in(const std::string& what, const char* host_path, int targ
 }
 
 // Attaches a detached tree made before the clone: the idmapped bind the
-// parent made (rt/linux/idmapped_mounts.hpp), or the sysfs or mqueue the
+// parent made (rt/linux/mount_trees.hpp), or the sysfs or mqueue the
 // helper mounted in the pod's namespaces (rt/linux/joined_namespace_mounts.hpp).
 void attach_tree(const std::string& what, int tree_fd, int target_fd) {
     if (::syscall(SYS_move_mount, tree_fd, "", target_fd, "",
@@ -125,11 +126,12 @@ void refuse_target_on_procfs(const std::string& what, int target_fd, const spec:
                 EPERM);
 }
 
-void mount_one(InitContext& ctx, const spec::Mount& m, int tree_fd) {
+void mount_one(InitContext& ctx, const spec::Mount& m, const PlannedMount& planned, int tree_fd) {
     const std::string what = "mount " + m.destination;
-    MountOptions options = parse_mount_options(m.options);
+    MountOptions options = planned.options;
+    if (planned.defer_readonly) options.flags &= ~MS_RDONLY;  // sealed last (seal_readonly_mounts)
     std::string type = m.type.value_or("");
-    bool bind = options.bind || type == "bind";
+    bool bind = planned.bind;
 
     unique_fd target;
     unique_fd covered;  // tmpcopyup
@@ -191,17 +193,18 @@ void mount_one(InitContext& ctx, const spec::Mount& m, int tree_fd) {
     if (bind || (covered && (options.flags & MS_RDONLY))) remount_bind(what, mounted.get(), options.flags);
     apply_propagation(what, mounted.get(), options);
     apply_recursive_attributes(what, mounted.get(), options);
+    if (planned.defer_readonly) ctx.readonly_last.push_back({what, std::move(mounted)});
 }
 
 }  // namespace
 
 void mount_all(InitContext& ctx) {
-    const auto& trees = ctx.config.idmapped_mounts;
+    const auto& trees = ctx.config.mount_trees;
     const auto& joined = ctx.config.joined_namespace_mounts;
     for (size_t i = 0; i < ctx.spec.mounts.size(); ++i) {
         int tree = i < trees.size() ? trees[i] : -1;
         if (tree < 0 && i < joined.size()) tree = joined[i];
-        mount_one(ctx, ctx.spec.mounts[i], tree);
+        mount_one(ctx, ctx.spec.mounts[i], ctx.config.mounts->mounts[i], tree);
     }
     // Attached: the init has no more use for the detached trees' fds.
     for (const auto* fds : {&trees, &joined}) {
@@ -209,6 +212,17 @@ void mount_all(InitContext& ctx) {
             if (fd >= 0) ::close(fd);
         }
     }
+}
+
+void seal_readonly_mounts(InitContext& ctx) {
+    for (const auto& [what, mount] : ctx.readonly_last) {
+        mount_attr attr{};
+        attr.attr_set = MOUNT_ATTR_RDONLY;
+        if (::syscall(SYS_mount_setattr, mount.get(), "", AT_EMPTY_PATH, &attr, sizeof attr) < 0) {
+            throw_errno(what + ": make read-only (mount_setattr)");
+        }
+    }
+    ctx.readonly_last.clear();
 }
 
 }  // namespace rt::linux

@@ -8,6 +8,7 @@
 
 #include <cerrno>
 
+#include "rt/linux/mount_plan.hpp"
 #include "rt/linux/mountinfo.hpp"
 #include "rt/linux/path_in_root.hpp"
 #include "rt/util/error.hpp"
@@ -15,16 +16,6 @@
 
 namespace rt::linux {
 namespace {
-
-unsigned long root_propagation(const spec::Spec& spec) {
-    const auto& value = spec.linux->rootfs_propagation;
-    if (!value) return MS_SLAVE | MS_REC;  // runc's default: host mounts still reach us
-    if (*value == "private") return MS_PRIVATE | MS_REC;
-    if (*value == "shared") return MS_SHARED | MS_REC;
-    if (*value == "slave") return MS_SLAVE | MS_REC;
-    if (*value == "unbindable") return MS_UNBINDABLE | MS_REC;
-    throw Error(".linux.rootfsPropagation: unknown value \"" + *value + "\"");
-}
 
 // The mount the rootfs lives on must not be shared, before the rootfs is
 // bound on itself: pivot_root refuses a new root that is (or whose parent
@@ -90,7 +81,7 @@ void move_root_into(const std::string& rootfs) {
 
 void prepare_rootfs(InitContext& ctx) {
     const std::string& rootfs = ctx.config.rootfs;
-    unsigned long propagation = root_propagation(ctx.spec);
+    unsigned long propagation = ctx.config.mounts->root_propagation;
     if (::mount(nullptr, "/", nullptr, propagation, nullptr) < 0) {
         throw_errno("set propagation of /");
     }
@@ -108,12 +99,11 @@ void enter_rootfs(InitContext& ctx) {
     } else {
         pivot_root_into(ctx.config.rootfs);
     }
-    // As runc: "shared" and "unbindable" are given to the new "/" itself
-    // (what prepare_rootfs set applied to the host's tree copy); "slave"
-    // and "private" hold already.
-    unsigned long propagation = root_propagation(ctx.spec);
-    if (!(propagation & (MS_PRIVATE | MS_SLAVE)) &&
-        ::mount(nullptr, "/", nullptr, propagation, nullptr) < 0) {
+    // As runc: rootfsPropagation (but private, which holds already) is
+    // given to the new "/" itself; prepare_rootfs set it on the host's tree
+    // copy.
+    unsigned long propagation = ctx.config.mounts->root_propagation_after_pivot;
+    if (propagation != 0 && ::mount(nullptr, "/", nullptr, propagation, nullptr) < 0) {
         throw_errno("set propagation of the container's /");
     }
     ctx.root.reset(::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
@@ -124,6 +114,7 @@ void finish_rootfs(InitContext& ctx) {
     // The process's cwd exists, as runc makes sure (made as root, entered
     // later as the container's user).
     mkdir_all_in_root(ctx.root.get(), ctx.spec.process->cwd);
+    seal_readonly_mounts(ctx);  // as runc: a read-only /dev last, its nodes made
     if (ctx.spec.root->readonly) {
         unsigned long flags = MS_BIND | MS_REMOUNT | MS_RDONLY | locked_mount_flags("/");
         if (::mount(nullptr, "/", nullptr, flags, nullptr) < 0) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "rt/linux/hooks.hpp"
@@ -22,6 +23,10 @@ struct InitContext {
     bool new_mount_ns = false;
     bool new_cgroup_ns = false;
     bool new_user_ns = false;
+    // Mounts made writable that are read-only once their nested mount
+    // points and device nodes are made (PlannedMount::defer_readonly): what
+    // they are, and an O_PATH fd of each mount itself.
+    std::vector<std::pair<std::string, unique_fd>> readonly_last;
 };
 
 // child_start.cpp: what every child of rt (the init, an exec'd process)
@@ -40,6 +45,8 @@ void keep_running_without_parent();
 void prepare_rootfs(InitContext& ctx);
 // mounts.cpp: config.mounts in order.
 void mount_all(InitContext& ctx);
+// mounts.cpp: read-only at last, the mounts mount_all kept writable.
+void seal_readonly_mounts(InitContext& ctx);
 // lxcfs_binds.cpp: rt.lxcfs, lxcfs's files over /proc and /sys (after mount_all).
 void bind_lxcfs_files(InitContext& ctx);
 // cgroup_mount.cpp: one `type: cgroup` mount.
