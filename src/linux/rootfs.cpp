@@ -22,13 +22,13 @@ namespace {
 // is) shared, and a bind under a shared mount would propagate to the host
 // when "/" was made shared. As runc: slave for rootfsPropagation "slave",
 // private otherwise.
-void make_parent_mount_unshared(const std::string& rootfs, unsigned long propagation) {
+void make_parent_mount_unshared(Syscalls& sys, const std::string& rootfs, unsigned long propagation) {
     auto mounts = read_mountinfo();
     std::string parent = rootfs.substr(0, rootfs.rfind('/'));
     const MountInfo* m = mount_containing(mounts, parent.empty() ? "/" : parent);
     if (!m) return;
     unsigned long flags = (propagation & MS_SLAVE) ? MS_SLAVE : MS_PRIVATE;
-    if (::mount(nullptr, m->mount_point.c_str(), nullptr, flags, nullptr) < 0) {
+    if (sys.mount(nullptr, m->mount_point.c_str(), nullptr, flags, nullptr) < 0) {
         throw_errno("make " + m->mount_point + ((flags & MS_SLAVE) ? " a slave" : " private"));
     }
 }
@@ -50,7 +50,7 @@ unsigned long locked_mount_flags(const char* path) {
 
 namespace {
 
-void pivot_root_into(const std::string& rootfs) {
+void pivot_root_into(Syscalls& sys, const std::string& rootfs) {
     // pivot_root(".", ".") stacks the old root on top of the new one; the
     // old root is then unmounted from where we stand. No directory for the
     // old root is needed in the container (the trick runc uses).
@@ -58,22 +58,22 @@ void pivot_root_into(const std::string& rootfs) {
     if (old_root < 0) throw_errno("open /");
     unique_fd old_root_fd(old_root);
     if (::chdir(rootfs.c_str()) < 0) throw_errno("chdir " + rootfs);
-    if (::syscall(SYS_pivot_root, ".", ".") < 0) throw_errno("pivot_root " + rootfs);
+    if (sys.pivot_root(".", ".") < 0) throw_errno("pivot_root " + rootfs);
     if (::fchdir(old_root_fd.get()) < 0) throw_errno("fchdir to the old root");
     // Keep the unmount from propagating to the host's mounts.
-    if (::mount(nullptr, ".", nullptr, MS_SLAVE | MS_REC, nullptr) < 0) {
+    if (sys.mount(nullptr, ".", nullptr, MS_SLAVE | MS_REC, nullptr) < 0) {
         throw_errno("make the old root a slave");
     }
-    if (::umount2(".", MNT_DETACH) < 0) throw_errno("unmount the old root");
+    if (sys.umount2(".", MNT_DETACH) < 0) throw_errno("unmount the old root");
     if (::chdir("/") < 0) throw_errno("chdir /");
 }
 
-void move_root_into(const std::string& rootfs) {
+void move_root_into(Syscalls& sys, const std::string& rootfs) {
     if (::chdir(rootfs.c_str()) < 0) throw_errno("chdir " + rootfs);
-    if (::mount(rootfs.c_str(), "/", nullptr, MS_MOVE, nullptr) < 0) {
+    if (sys.mount(rootfs.c_str(), "/", nullptr, MS_MOVE, nullptr) < 0) {
         throw_errno("move " + rootfs + " to /");
     }
-    if (::chroot(".") < 0) throw_errno("chroot " + rootfs);
+    if (sys.chroot(".") < 0) throw_errno("chroot " + rootfs);
     if (::chdir("/") < 0) throw_errno("chdir /");
 }
 
@@ -82,11 +82,11 @@ void move_root_into(const std::string& rootfs) {
 void prepare_rootfs(InitContext& ctx) {
     const std::string& rootfs = ctx.config.rootfs;
     unsigned long propagation = ctx.config.mounts->root_propagation;
-    if (::mount(nullptr, "/", nullptr, propagation, nullptr) < 0) {
+    if (ctx.sys.mount(nullptr, "/", nullptr, propagation, nullptr) < 0) {
         throw_errno("set propagation of /");
     }
-    make_parent_mount_unshared(rootfs, propagation);
-    if (::mount(rootfs.c_str(), rootfs.c_str(), nullptr, MS_BIND | MS_REC, nullptr) < 0) {
+    make_parent_mount_unshared(ctx.sys, rootfs, propagation);
+    if (ctx.sys.mount(rootfs.c_str(), rootfs.c_str(), nullptr, MS_BIND | MS_REC, nullptr) < 0) {
         throw_errno("bind mount rootfs " + rootfs);
     }
     ctx.root.reset(::open(rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
@@ -95,15 +95,15 @@ void prepare_rootfs(InitContext& ctx) {
 
 void enter_rootfs(InitContext& ctx) {
     if (ctx.config.no_pivot) {
-        move_root_into(ctx.config.rootfs);
+        move_root_into(ctx.sys, ctx.config.rootfs);
     } else {
-        pivot_root_into(ctx.config.rootfs);
+        pivot_root_into(ctx.sys, ctx.config.rootfs);
     }
     // As runc: rootfsPropagation (but private, which holds already) is
     // given to the new "/" itself; prepare_rootfs set it on the host's tree
     // copy.
     unsigned long propagation = ctx.config.mounts->root_propagation_after_pivot;
-    if (propagation != 0 && ::mount(nullptr, "/", nullptr, propagation, nullptr) < 0) {
+    if (propagation != 0 && ctx.sys.mount(nullptr, "/", nullptr, propagation, nullptr) < 0) {
         throw_errno("set propagation of the container's /");
     }
     ctx.root.reset(::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
@@ -117,7 +117,7 @@ void finish_rootfs(InitContext& ctx) {
     seal_readonly_mounts(ctx);  // as runc: a read-only /dev last, its nodes made
     if (ctx.spec.root->readonly) {
         unsigned long flags = MS_BIND | MS_REMOUNT | MS_RDONLY | locked_mount_flags("/");
-        if (::mount(nullptr, "/", nullptr, flags, nullptr) < 0) {
+        if (ctx.sys.mount(nullptr, "/", nullptr, flags, nullptr) < 0) {
             throw_errno("remount / read-only");
         }
     }

@@ -10,14 +10,19 @@
 #include "rt/linux/hooks.hpp"
 #include "rt/linux/init.hpp"
 #include "rt/linux/process_security.hpp"
+#include "rt/linux/syscalls.hpp"
 #include "rt/util/fd.hpp"
 
 namespace rt::linux {
 
 // Everything the steps share while the init builds the container.
 struct InitContext {
+    InitContext(const InitConfig& init_config, Syscalls& syscalls)
+        : config(init_config), spec(*init_config.spec), sys(syscalls) {}
+
     const InitConfig& config;
     const spec::Spec& spec;
+    Syscalls& sys;          // mount and namespace calls (rt/linux/syscalls.hpp)
     unique_fd root;         // O_PATH fd of the rootfs, once it is a mount point
     unique_fd host_proc;    // the host's /proc, kept across pivot_root
     bool new_mount_ns = false;
