@@ -18,7 +18,8 @@
 #include "foreground.hpp"
 #include "internal.hpp"
 #include "rt/linux/host_support.hpp"
-#include "rt/linux/idmapped_mounts.hpp"
+#include "rt/linux/mount_plan.hpp"
+#include "rt/linux/mount_trees.hpp"
 #include "rt/linux/lxcfs.hpp"
 #include "rt/linux/namespaces.hpp"
 #include "rt/linux/net_devices.hpp"
@@ -67,6 +68,8 @@ struct Plan {
     std::string rootfs;
     linux::NamespacePlan namespaces;
     linux::ProcessSecurity security;
+    linux::MountPlan mounts;
+    std::vector<unique_fd> mount_trees;  // rt/linux/mount_trees.hpp, index for index with spec.mounts
     std::unique_ptr<cgroups::Manager> cgroups;
     int passed_fds = 0;        // LISTEN_FDS + --preserve-fds: fds 3 .. 3+N-1
     unique_fd console_socket;  // connected; gets the pty master
@@ -119,6 +122,7 @@ Plan plan_create(const CreateOptions& options, const std::string& state_root) {
         security_options.new_user_namespace = plan.spec.linux->has_namespace(spec::NamespaceType::user);
         security_options.state_root = state_root;  // the seccomp cache
         plan.security = linux::plan_process_security(*plan.spec.process, &*plan.spec.linux, security_options);
+        plan.mounts = linux::plan_mounts(plan.spec);
     } catch (const Error& e) {
         throw e.with_context("config.json");
     }
@@ -133,6 +137,7 @@ Plan plan_create(const CreateOptions& options, const std::string& state_root) {
     if (!options.pidfd_socket.empty()) plan.pidfd_socket = connect_fd_socket(options.pidfd_socket, "--pidfd-socket");
     plan.cgroups = plan_cgroups(plan.spec, options.id, options.systemd_cgroup);  // errors name config.json
     plan.lxcfs = linux::plan_lxcfs(plan.spec);  // rt.lxcfs: lxcfs must be there (it names itself)
+    plan.mount_trees = linux::prepare_mount_trees(plan.spec, plan.mounts, plan.bundle);
     return plan;
 }
 
@@ -259,8 +264,8 @@ Created create_container(const state::Store& store, const CreateOptions& options
             plan.sysinfo_agent = linux::SysinfoAgent::listen(created.lock.dir_fd(), store.dir(options.id));
             config.sysinfo_agent_socket = plan.sysinfo_agent.socket_path();
         }
-        std::vector<unique_fd> idmapped = linux::prepare_idmapped_mounts(plan.spec, plan.bundle);
-        for (const auto& fd : idmapped) config.idmapped_mounts.push_back(fd.get());
+        config.mounts = &plan.mounts;
+        for (const auto& fd : plan.mount_trees) config.mount_trees.push_back(fd.get());
         init = linux::spawn_init(config, plan.namespaces);
         log::debug("create ", options.id, ": init cloned, pid ", init.pid);
 

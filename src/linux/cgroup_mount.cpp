@@ -60,9 +60,9 @@ std::string hierarchy_controllers(const MountInfo& m) {
     return controllers;
 }
 
-void mount_at(const std::string& what, const char* source, int target_fd, const char* type,
+void mount_at(Syscalls& sys, const std::string& what, const char* source, int target_fd, const char* type,
               unsigned long flags, const char* data) {
-    if (::mount(source, fd_path(target_fd).c_str(), type, flags, data) < 0) throw_errno(what);
+    if (sys.mount(source, fd_path(target_fd).c_str(), type, flags, data) < 0) throw_errno(what);
 }
 
 void mount_hierarchy(InitContext& ctx, const std::string& what, const MountInfo& host,
@@ -73,19 +73,19 @@ void mount_hierarchy(InitContext& ctx, const std::string& what, const MountInfo&
     bool v2 = host.fs_type == "cgroup2";
     std::string controllers = v2 ? "" : hierarchy_controllers(host);
     if (ctx.new_cgroup_ns) {
-        mount_at(what, "cgroup", target_fd, v2 ? "cgroup2" : "cgroup", flags,
+        mount_at(ctx.sys, what, "cgroup", target_fd, v2 ? "cgroup2" : "cgroup", flags,
                  v2 ? nullptr : controllers.c_str());
         return;
     }
     auto path = own.find(controllers);
     std::string source = host.mount_point + (path == own.end() ? "" : path->second);
-    mount_at(what, source.c_str(), target_fd, nullptr, MS_BIND | MS_REC, nullptr);
+    mount_at(ctx.sys, what, source.c_str(), target_fd, nullptr, MS_BIND | MS_REC, nullptr);
     if (flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC)) {
         // On the bind mount itself, not on the directory under it.
         unique_fd mounted = open_in_root(ctx.root.get(), dest, O_PATH);
         unsigned long remount = MS_BIND | MS_REMOUNT |
                                 (flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC));
-        mount_at(what + ": remount", nullptr, mounted.get(), nullptr, remount, nullptr);
+        mount_at(ctx.sys, what + ": remount", nullptr, mounted.get(), nullptr, remount, nullptr);
     }
 }
 
@@ -106,7 +106,7 @@ void mount_cgroup(InitContext& ctx, const spec::Mount& m, int target_fd, unsigne
     }
 
     // v1 or hybrid: a tmpfs, filled, then made read-only if asked.
-    mount_at(what, "tmpfs", target_fd, "tmpfs", flags & ~MS_RDONLY, "mode=755");
+    mount_at(ctx.sys, what, "tmpfs", target_fd, "tmpfs", flags & ~MS_RDONLY, "mode=755");
     unique_fd tmpfs = open_in_root(ctx.root.get(), m.destination, O_PATH | O_DIRECTORY);
     std::string prefix = std::string(host_cgroup_root) + "/";
     for (const auto& host : read_mountinfo()) {
@@ -135,7 +135,7 @@ void mount_cgroup(InitContext& ctx, const spec::Mount& m, int target_fd, unsigne
     }
     if (flags & MS_RDONLY) {
         unsigned long remount = (MS_REMOUNT | flags | MS_RDONLY) & ~(MS_BIND | MS_REC);
-        mount_at(what + ": remount read-only", nullptr, tmpfs.get(), nullptr, remount, "mode=755");
+        mount_at(ctx.sys, what + ": remount read-only", nullptr, tmpfs.get(), nullptr, remount, "mode=755");
     }
 }
 

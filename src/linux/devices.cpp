@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "rt/linux/device_node.hpp"
-#include "rt/linux/mount_options.hpp"
+#include "rt/linux/mount_plan.hpp"
 #include "rt/linux/path_in_root.hpp"
 #include "rt/util/error.hpp"
 #include "steps.hpp"
@@ -44,14 +44,6 @@ constexpr DefaultLink default_links[] = {
     {"stderr", "/proc/self/fd/2", "/proc/self/fd"},
     {"core", "/proc/kcore", "/proc/kcore"},
 };
-
-bool dev_is_bind_mounted(const spec::Spec& spec) {
-    for (const auto& m : spec.mounts) {
-        if (clean_path(m.destination) != "/dev") continue;
-        if (m.type.value_or("") == "bind" || parse_mount_options(m.options).bind) return true;
-    }
-    return false;
-}
 
 bool exists_in_root(int root_fd, const std::string& path) {
     return static_cast<bool>(open_in_root(root_fd, path, O_PATH, 0, true));
@@ -92,7 +84,7 @@ void make_link(int dev_fd, const char* target, const char* name) {
 }  // namespace
 
 void create_devices(InitContext& ctx) {
-    if (dev_is_bind_mounted(ctx.spec)) return;
+    if (dev_is_bind_mounted(ctx.spec, *ctx.config.mounts)) return;
     int root = ctx.root.get();
     unique_fd dev = mkdir_all_in_root(root, "/dev");
     // A user namespace cannot mknod: devices come from the host instead.

@@ -70,7 +70,7 @@ unique_fd wait_for_start(InitContext& ctx) {
 
 [[noreturn]] void run(const InitConfig& config, NamespacePlan& namespaces, Channel& channel) {
     SyncOrder order;
-    InitContext ctx{config, *config.spec, {}, {}, false, false, false};
+    InitContext ctx(config, kernel_syscalls());
     ctx.new_mount_ns = (namespaces.unshare_flags & CLONE_NEWNS) != 0;
     ctx.new_cgroup_ns = (namespaces.unshare_flags & CLONE_NEWCGROUP) != 0;
     ctx.new_user_ns = (namespaces.clone_flags & CLONE_NEWUSER) != 0;
@@ -80,7 +80,7 @@ unique_fd wait_for_start(InitContext& ctx) {
     // rt.lxcfs: connects to the agent while the host's paths are reachable
     // and the init is still the host's root (the socket is rt's).
     SysinfoFilter sysinfo(config.sysinfo_agent_socket);
-    enter_namespaces(namespaces);
+    enter_namespaces(namespaces, ctx.sys);
     die_with_parent();  // again: a change of credentials cleared it
     if (!config.no_new_keyring) join_session_keyring(config.id);
     ::umask(0);  // modes of the files rt makes are exactly as asked
@@ -144,7 +144,7 @@ void drop_inherited_fds(const InitConfig& config, NamespacePlan& namespaces, Cha
     std::vector<int> keep = {channel.fd(), config.exec_fifo, log::file_fd()};
     for (int fd = 3; fd < 3 + config.preserve_fds; ++fd) keep.push_back(fd);
     for (const auto& join : namespaces.joins) keep.push_back(join.fd.get());
-    for (int fd : config.idmapped_mounts) keep.push_back(fd);
+    for (int fd : config.mount_trees) keep.push_back(fd);
     for (int fd : config.joined_namespace_mounts) keep.push_back(fd);
     if (config.lxcfs) {
         for (const auto& bind : config.lxcfs->binds) keep.push_back(bind.tree.get());

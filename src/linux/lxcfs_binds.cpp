@@ -34,8 +34,8 @@ void bind_lxcfs_files(InitContext& ctx) {
             throw Error(what + ": not a file of the container's " +
                         (bind.fs_magic == PROC_SUPER_MAGIC ? "procfs" : "sysfs"));
         }
-        if (::syscall(SYS_move_mount, bind.tree.get(), "", target.get(), "",
-                      MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0) {
+        if (ctx.sys.move_mount(bind.tree.get(), "", target.get(), "",
+                               MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0) {
             throw_errno(what + " (move_mount)");
         }
         // Attached: the init has no more use for the fd (it never runs the

@@ -81,6 +81,13 @@ constexpr RecursiveOption recursive_options[] = {
 
 }  // namespace
 
+std::optional<unsigned long> propagation_flags(std::string_view name) {
+    for (const auto& p : propagation_options) {
+        if (name == p.name) return p.flags;
+    }
+    return std::nullopt;
+}
+
 MountOptions parse_mount_options(const std::vector<std::string>& options) {
     MountOptions result;
     for (const auto& option : options) {
@@ -97,14 +104,10 @@ MountOptions parse_mount_options(const std::vector<std::string>& options) {
             }
         }
         if (known) continue;
-        for (const auto& p : propagation_options) {
-            if (option == p.name) {
-                result.propagation.push_back(p.flags);
-                known = true;
-                break;
-            }
+        if (auto flags = propagation_flags(option)) {
+            result.propagation.push_back(*flags);
+            continue;
         }
-        if (known) continue;
         for (const auto& r : recursive_options) {
             if (option == r.name) {
                 if (r.clear) {
@@ -150,7 +153,7 @@ MountOptions parse_mount_options(const std::vector<std::string>& options) {
 
 std::vector<std::string> recognized_mount_options() {
     // idmap and ridmap: the parent makes an idmapped tree of the source
-    // (rt/linux/idmapped_mounts.hpp); tmpcopyup: mounts.cpp copies the
+    // (rt/linux/mount_trees.hpp); tmpcopyup: mounts.cpp copies the
     // covered directory into the tmpfs (rt/linux/copy_tree.hpp).
     std::vector<std::string> names = {"bind", "rbind", "idmap", "ridmap", "tmpcopyup"};
     for (const auto& o : flag_options) names.emplace_back(o.name);

@@ -13,6 +13,7 @@
 
 #include "rt/linux/copy_tree.hpp"
 #include "rt/linux/mount_options.hpp"
+#include "rt/linux/mount_plan.hpp"
 #include "rt/linux/path_in_root.hpp"
 #include "rt/util/error.hpp"
 #include "steps.hpp"
@@ -26,45 +27,44 @@ std::string source_path(const InitContext& ctx, const spec::Mount& m) {
     return source;
 }
 
-void do_mount(const std::string& what, const std::string& source, int target_fd,
+void do_mount(Syscalls& sys, const std::string& what, const std::string& source, int target_fd,
               const char* type, unsigned long flags, const std::string& data) {
-    if (::mount(source.empty() ? nullptr : source.c_str(), fd_path(target_fd).c_str(), type,
+    if (sys.mount(source.empty() ? nullptr : source.c_str(), fd_path(target_fd).c_str(), type,
                 flags, data.empty() ? nullptr : data.c_str()) < 0) {
         throw_errno(what);
     }
 }
 
 // After a bind mount, the flags it could not take on the first call.
-void remount_bind(const std::string& what, int target_fd, unsigned long flags) {
+void remount_bind(Syscalls& sys, const std::string& what, int target_fd, unsigned long flags) {
     unsigned long wanted = remount_flags(flags);
     if (wanted == 0) return;
     std::string path = fd_path(target_fd);
     unsigned long remount = MS_BIND | MS_REMOUNT | wanted;
-    if (::mount(nullptr, path.c_str(), nullptr, remount, nullptr) == 0) return;
+    if (sys.mount(nullptr, path.c_str(), nullptr, remount, nullptr) == 0) return;
     if (errno != EPERM) throw_errno(what + ": remount");
     // Keep the flags the kernel locked on the source mount, and try again.
     remount |= locked_mount_flags(path.c_str());
-    if (::mount(nullptr, path.c_str(), nullptr, remount, nullptr) < 0) {
+    if (sys.mount(nullptr, path.c_str(), nullptr, remount, nullptr) < 0) {
         throw_errno(what + ": remount");
     }
 }
 
-void apply_propagation(const std::string& what, int target_fd, const MountOptions& options) {
+void apply_propagation(Syscalls& sys, const std::string& what, int target_fd, const MountOptions& options) {
     for (unsigned long flags : options.propagation) {
-        if (::mount(nullptr, fd_path(target_fd).c_str(), nullptr, flags, nullptr) < 0) {
+        if (sys.mount(nullptr, fd_path(target_fd).c_str(), nullptr, flags, nullptr) < 0) {
             throw_errno(what + ": set propagation");
         }
     }
 }
 
-void apply_recursive_attributes(const std::string& what, int target_fd,
+void apply_recursive_attributes(Syscalls& sys, const std::string& what, int target_fd,
                                 const MountOptions& options) {
     if (options.attr_set == 0 && options.attr_clr == 0) return;
     mount_attr attr{};
     attr.attr_set = options.attr_set;
     attr.attr_clr = options.attr_clr;
-    if (::syscall(SYS_mount_setattr, target_fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr,
-                  sizeof attr) < 0) {
+    if (sys.mount_setattr(target_fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr) < 0) {
         throw_errno(what + ": mount_setattr");
     }
 }
@@ -81,19 +81,18 @@ const char* host_stand_in(const std::string& type) {
     return "";
 }
 
-void bind_host_stand_in(const std::string& what, const char* host_path, int target_fd,
+void bind_host_stand_in(Syscalls& sys, const std::string& what, const char* host_path, int target_fd,
                         MountOptions& options) {
-    do_mount(what + " (a bind of the host's " + host_path + ", as it cannot be mounted anew here)",
+    do_mount(sys, what + " (a bind of the host's " + host_path + ", as it cannot be mounted anew here)",
              host_path, target_fd, nullptr, MS_BIND | MS_REC, "");
     if (options.flags & MS_RDONLY) options.attr_set |= MOUNT_ATTR_RDONLY;
 }
 
 // Attaches a detached tree made before the clone: the idmapped bind the
-// parent made (rt/linux/idmapped_mounts.hpp), or the sysfs or mqueue the
+// parent made (rt/linux/mount_trees.hpp), or the sysfs or mqueue the
 // helper mounted in the pod's namespaces (rt/linux/joined_namespace_mounts.hpp).
-void attach_tree(const std::string& what, int tree_fd, int target_fd) {
-    if (::syscall(SYS_move_mount, tree_fd, "", target_fd, "",
-                  MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0) {
+void attach_tree(Syscalls& sys, const std::string& what, int tree_fd, int target_fd) {
+    if (sys.move_mount(tree_fd, "", target_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0) {
         throw_errno(what + ": attach the mount made before the clone (move_mount)");
     }
 }
@@ -125,11 +124,12 @@ void refuse_target_on_procfs(const std::string& what, int target_fd, const spec:
                 EPERM);
 }
 
-void mount_one(InitContext& ctx, const spec::Mount& m, int tree_fd) {
+void mount_one(InitContext& ctx, const spec::Mount& m, const PlannedMount& planned, int tree_fd) {
     const std::string what = "mount " + m.destination;
-    MountOptions options = parse_mount_options(m.options);
+    MountOptions options = planned.options;
+    if (planned.defer_readonly) options.flags &= ~MS_RDONLY;  // sealed last (seal_readonly_mounts)
     std::string type = m.type.value_or("");
-    bool bind = options.bind || type == "bind";
+    bool bind = planned.bind;
 
     unique_fd target;
     unique_fd covered;  // tmpcopyup
@@ -142,17 +142,17 @@ void mount_one(InitContext& ctx, const spec::Mount& m, int tree_fd) {
                                      : touch_in_root(ctx.root.get(), m.destination);
         refuse_target_on_procfs(what, target.get(), m, true);
         if (tree_fd >= 0) {
-            attach_tree(what, tree_fd, target.get());
+            attach_tree(ctx.sys, what, tree_fd, target.get());
         } else {
             unsigned long flags = MS_BIND | (options.recursive_bind ? MS_REC : 0);
-            do_mount(what, source, target.get(), nullptr, flags, "");
+            do_mount(ctx.sys, what, source, target.get(), nullptr, flags, "");
         }
     } else if (tree_fd >= 0) {
         // Mounted in the pod's namespaces before the clone: attached, then
         // its flags applied as a bind's, below.
         target = mkdir_all_in_root(ctx.root.get(), m.destination);
         refuse_target_on_procfs(what, target.get(), m, false);
-        attach_tree(what, tree_fd, target.get());
+        attach_tree(ctx.sys, what, tree_fd, target.get());
         bind = true;
     } else {
         if (type == "proc" || type == "sysfs") require_ordinary_directory(ctx, what, m.destination);
@@ -170,12 +170,12 @@ void mount_one(InitContext& ctx, const spec::Mount& m, int tree_fd) {
                 flags &= ~MS_RDONLY;
             }
             try {
-                do_mount(what, source, target.get(), type.empty() ? nullptr : type.c_str(), flags, options.data);
+                do_mount(ctx.sys, what, source, target.get(), type.empty() ? nullptr : type.c_str(), flags, options.data);
             } catch (const Error& e) {
                 bool in_user_ns = ctx.spec.linux->has_namespace(spec::NamespaceType::user);
                 const char* stand_in = host_stand_in(type);
                 if (e.err() != EPERM || !in_user_ns || !*stand_in) throw;
-                bind_host_stand_in(what, stand_in, target.get(), options);
+                bind_host_stand_in(ctx.sys, what, stand_in, target.get(), options);
                 bind = true;  // its flags are applied as a bind's, below
             }
         }
@@ -188,20 +188,21 @@ void mount_one(InitContext& ctx, const spec::Mount& m, int tree_fd) {
 
     // The fd above points under the new mount; these act on the mount itself.
     unique_fd mounted = open_in_root(ctx.root.get(), m.destination, O_PATH);
-    if (bind || (covered && (options.flags & MS_RDONLY))) remount_bind(what, mounted.get(), options.flags);
-    apply_propagation(what, mounted.get(), options);
-    apply_recursive_attributes(what, mounted.get(), options);
+    if (bind || (covered && (options.flags & MS_RDONLY))) remount_bind(ctx.sys, what, mounted.get(), options.flags);
+    apply_propagation(ctx.sys, what, mounted.get(), options);
+    apply_recursive_attributes(ctx.sys, what, mounted.get(), options);
+    if (planned.defer_readonly) ctx.readonly_last.push_back({what, std::move(mounted)});
 }
 
 }  // namespace
 
 void mount_all(InitContext& ctx) {
-    const auto& trees = ctx.config.idmapped_mounts;
+    const auto& trees = ctx.config.mount_trees;
     const auto& joined = ctx.config.joined_namespace_mounts;
     for (size_t i = 0; i < ctx.spec.mounts.size(); ++i) {
         int tree = i < trees.size() ? trees[i] : -1;
         if (tree < 0 && i < joined.size()) tree = joined[i];
-        mount_one(ctx, ctx.spec.mounts[i], tree);
+        mount_one(ctx, ctx.spec.mounts[i], ctx.config.mounts->mounts[i], tree);
     }
     // Attached: the init has no more use for the detached trees' fds.
     for (const auto* fds : {&trees, &joined}) {
@@ -209,6 +210,17 @@ void mount_all(InitContext& ctx) {
             if (fd >= 0) ::close(fd);
         }
     }
+}
+
+void seal_readonly_mounts(InitContext& ctx) {
+    for (const auto& [what, mount] : ctx.readonly_last) {
+        mount_attr attr{};
+        attr.attr_set = MOUNT_ATTR_RDONLY;
+        if (ctx.sys.mount_setattr(mount.get(), "", AT_EMPTY_PATH, &attr) < 0) {
+            throw_errno(what + ": make read-only (mount_setattr)");
+        }
+    }
+    ctx.readonly_last.clear();
 }
 
 }  // namespace rt::linux

@@ -163,18 +163,18 @@ void become_user_namespace_root() {
 
 }  // namespace
 
-void enter_namespaces(NamespacePlan& plan) {
+void enter_namespaces(NamespacePlan& plan, Syscalls& sys) {
     if ((plan.clone_flags & CLONE_NEWUSER) || plan.user_entered) become_user_namespace_root();
     // In order_joins' order: with a joined user namespace, what it does not
     // own is joined with the caller's rights, before it.
     for (auto& join : plan.joins) {
-        if (::setns(join.fd.get(), clone_flag(join.type)) < 0) {
+        if (sys.setns(join.fd.get(), clone_flag(join.type)) < 0) {
             throw_errno(std::string("join ") + spec::to_string(join.type) + " namespace");
         }
         if (join.type == spec::NamespaceType::user) become_user_namespace_root();
         join.fd.reset();
     }
-    if (plan.unshare_flags && ::unshare(plan.unshare_flags) < 0) {
+    if (plan.unshare_flags && sys.unshare(plan.unshare_flags) < 0) {
         throw_errno("unshare namespaces");
     }
 }

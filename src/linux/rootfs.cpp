@@ -8,6 +8,7 @@
 
 #include <cerrno>
 
+#include "rt/linux/mount_plan.hpp"
 #include "rt/linux/mountinfo.hpp"
 #include "rt/linux/path_in_root.hpp"
 #include "rt/util/error.hpp"
@@ -16,28 +17,18 @@
 namespace rt::linux {
 namespace {
 
-unsigned long root_propagation(const spec::Spec& spec) {
-    const auto& value = spec.linux->rootfs_propagation;
-    if (!value) return MS_SLAVE | MS_REC;  // runc's default: host mounts still reach us
-    if (*value == "private") return MS_PRIVATE | MS_REC;
-    if (*value == "shared") return MS_SHARED | MS_REC;
-    if (*value == "slave") return MS_SLAVE | MS_REC;
-    if (*value == "unbindable") return MS_UNBINDABLE | MS_REC;
-    throw Error(".linux.rootfsPropagation: unknown value \"" + *value + "\"");
-}
-
 // The mount the rootfs lives on must not be shared, before the rootfs is
 // bound on itself: pivot_root refuses a new root that is (or whose parent
 // is) shared, and a bind under a shared mount would propagate to the host
 // when "/" was made shared. As runc: slave for rootfsPropagation "slave",
 // private otherwise.
-void make_parent_mount_unshared(const std::string& rootfs, unsigned long propagation) {
+void make_parent_mount_unshared(Syscalls& sys, const std::string& rootfs, unsigned long propagation) {
     auto mounts = read_mountinfo();
     std::string parent = rootfs.substr(0, rootfs.rfind('/'));
     const MountInfo* m = mount_containing(mounts, parent.empty() ? "/" : parent);
     if (!m) return;
     unsigned long flags = (propagation & MS_SLAVE) ? MS_SLAVE : MS_PRIVATE;
-    if (::mount(nullptr, m->mount_point.c_str(), nullptr, flags, nullptr) < 0) {
+    if (sys.mount(nullptr, m->mount_point.c_str(), nullptr, flags, nullptr) < 0) {
         throw_errno("make " + m->mount_point + ((flags & MS_SLAVE) ? " a slave" : " private"));
     }
 }
@@ -59,7 +50,7 @@ unsigned long locked_mount_flags(const char* path) {
 
 namespace {
 
-void pivot_root_into(const std::string& rootfs) {
+void pivot_root_into(Syscalls& sys, const std::string& rootfs) {
     // pivot_root(".", ".") stacks the old root on top of the new one; the
     // old root is then unmounted from where we stand. No directory for the
     // old root is needed in the container (the trick runc uses).
@@ -67,22 +58,22 @@ void pivot_root_into(const std::string& rootfs) {
     if (old_root < 0) throw_errno("open /");
     unique_fd old_root_fd(old_root);
     if (::chdir(rootfs.c_str()) < 0) throw_errno("chdir " + rootfs);
-    if (::syscall(SYS_pivot_root, ".", ".") < 0) throw_errno("pivot_root " + rootfs);
+    if (sys.pivot_root(".", ".") < 0) throw_errno("pivot_root " + rootfs);
     if (::fchdir(old_root_fd.get()) < 0) throw_errno("fchdir to the old root");
     // Keep the unmount from propagating to the host's mounts.
-    if (::mount(nullptr, ".", nullptr, MS_SLAVE | MS_REC, nullptr) < 0) {
+    if (sys.mount(nullptr, ".", nullptr, MS_SLAVE | MS_REC, nullptr) < 0) {
         throw_errno("make the old root a slave");
     }
-    if (::umount2(".", MNT_DETACH) < 0) throw_errno("unmount the old root");
+    if (sys.umount2(".", MNT_DETACH) < 0) throw_errno("unmount the old root");
     if (::chdir("/") < 0) throw_errno("chdir /");
 }
 
-void move_root_into(const std::string& rootfs) {
+void move_root_into(Syscalls& sys, const std::string& rootfs) {
     if (::chdir(rootfs.c_str()) < 0) throw_errno("chdir " + rootfs);
-    if (::mount(rootfs.c_str(), "/", nullptr, MS_MOVE, nullptr) < 0) {
+    if (sys.mount(rootfs.c_str(), "/", nullptr, MS_MOVE, nullptr) < 0) {
         throw_errno("move " + rootfs + " to /");
     }
-    if (::chroot(".") < 0) throw_errno("chroot " + rootfs);
+    if (sys.chroot(".") < 0) throw_errno("chroot " + rootfs);
     if (::chdir("/") < 0) throw_errno("chdir /");
 }
 
@@ -90,12 +81,12 @@ void move_root_into(const std::string& rootfs) {
 
 void prepare_rootfs(InitContext& ctx) {
     const std::string& rootfs = ctx.config.rootfs;
-    unsigned long propagation = root_propagation(ctx.spec);
-    if (::mount(nullptr, "/", nullptr, propagation, nullptr) < 0) {
+    unsigned long propagation = ctx.config.mounts->root_propagation;
+    if (ctx.sys.mount(nullptr, "/", nullptr, propagation, nullptr) < 0) {
         throw_errno("set propagation of /");
     }
-    make_parent_mount_unshared(rootfs, propagation);
-    if (::mount(rootfs.c_str(), rootfs.c_str(), nullptr, MS_BIND | MS_REC, nullptr) < 0) {
+    make_parent_mount_unshared(ctx.sys, rootfs, propagation);
+    if (ctx.sys.mount(rootfs.c_str(), rootfs.c_str(), nullptr, MS_BIND | MS_REC, nullptr) < 0) {
         throw_errno("bind mount rootfs " + rootfs);
     }
     ctx.root.reset(::open(rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
@@ -104,16 +95,15 @@ void prepare_rootfs(InitContext& ctx) {
 
 void enter_rootfs(InitContext& ctx) {
     if (ctx.config.no_pivot) {
-        move_root_into(ctx.config.rootfs);
+        move_root_into(ctx.sys, ctx.config.rootfs);
     } else {
-        pivot_root_into(ctx.config.rootfs);
+        pivot_root_into(ctx.sys, ctx.config.rootfs);
     }
-    // As runc: "shared" and "unbindable" are given to the new "/" itself
-    // (what prepare_rootfs set applied to the host's tree copy); "slave"
-    // and "private" hold already.
-    unsigned long propagation = root_propagation(ctx.spec);
-    if (!(propagation & (MS_PRIVATE | MS_SLAVE)) &&
-        ::mount(nullptr, "/", nullptr, propagation, nullptr) < 0) {
+    // As runc: rootfsPropagation (but private, which holds already) is
+    // given to the new "/" itself; prepare_rootfs set it on the host's tree
+    // copy.
+    unsigned long propagation = ctx.config.mounts->root_propagation_after_pivot;
+    if (propagation != 0 && ctx.sys.mount(nullptr, "/", nullptr, propagation, nullptr) < 0) {
         throw_errno("set propagation of the container's /");
     }
     ctx.root.reset(::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
@@ -124,9 +114,10 @@ void finish_rootfs(InitContext& ctx) {
     // The process's cwd exists, as runc makes sure (made as root, entered
     // later as the container's user).
     mkdir_all_in_root(ctx.root.get(), ctx.spec.process->cwd);
+    seal_readonly_mounts(ctx);  // as runc: a read-only /dev last, its nodes made
     if (ctx.spec.root->readonly) {
         unsigned long flags = MS_BIND | MS_REMOUNT | MS_RDONLY | locked_mount_flags("/");
-        if (::mount(nullptr, "/", nullptr, flags, nullptr) < 0) {
+        if (ctx.sys.mount(nullptr, "/", nullptr, flags, nullptr) < 0) {
             throw_errno("remount / read-only");
         }
     }

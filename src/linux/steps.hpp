@@ -4,24 +4,34 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "rt/linux/hooks.hpp"
 #include "rt/linux/init.hpp"
 #include "rt/linux/process_security.hpp"
+#include "rt/linux/syscalls.hpp"
 #include "rt/util/fd.hpp"
 
 namespace rt::linux {
 
 // Everything the steps share while the init builds the container.
 struct InitContext {
+    InitContext(const InitConfig& init_config, Syscalls& syscalls)
+        : config(init_config), spec(*init_config.spec), sys(syscalls) {}
+
     const InitConfig& config;
     const spec::Spec& spec;
+    Syscalls& sys;          // mount and namespace calls (rt/linux/syscalls.hpp)
     unique_fd root;         // O_PATH fd of the rootfs, once it is a mount point
     unique_fd host_proc;    // the host's /proc, kept across pivot_root
     bool new_mount_ns = false;
     bool new_cgroup_ns = false;
     bool new_user_ns = false;
+    // Mounts made writable that are read-only once their nested mount
+    // points and device nodes are made (PlannedMount::defer_readonly): what
+    // they are, and an O_PATH fd of each mount itself.
+    std::vector<std::pair<std::string, unique_fd>> readonly_last;
 };
 
 // child_start.cpp: what every child of rt (the init, an exec'd process)
@@ -40,6 +50,8 @@ void keep_running_without_parent();
 void prepare_rootfs(InitContext& ctx);
 // mounts.cpp: config.mounts in order.
 void mount_all(InitContext& ctx);
+// mounts.cpp: read-only at last, the mounts mount_all kept writable.
+void seal_readonly_mounts(InitContext& ctx);
 // lxcfs_binds.cpp: rt.lxcfs, lxcfs's files over /proc and /sys (after mount_all).
 void bind_lxcfs_files(InitContext& ctx);
 // cgroup_mount.cpp: one `type: cgroup` mount.

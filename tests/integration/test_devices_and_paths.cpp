@@ -177,6 +177,61 @@ TEST_F(DevicesAndPaths, RootfsPropagationShowsInMountinfo) {
     EXPECT_TRUE(host_mounts_containing(bundle.rootfs()).empty());
 }
 
+// containerd's CRI plugin writes the recursive forms: each gives "/" of the
+// container the propagation it names.
+TEST_F(DevicesAndPaths, RecursiveRootfsPropagationsApply) {
+    Bundle bundle;
+    ASSERT_EQ(mount(bundle.dir().c_str(), bundle.dir().c_str(), nullptr, MS_BIND, nullptr), 0);
+    ASSERT_EQ(mount(nullptr, bundle.dir().c_str(), nullptr, MS_SHARED, nullptr), 0);
+    auto host = host_mounts_containing(bundle.dir());
+    ASSERT_EQ(host.size(), 1U);
+    size_t at = host[0].find(" shared:");
+    ASSERT_NE(at, std::string::npos) << host[0];
+    std::string peer_group = host[0].substr(at + 8, host[0].find(' ', at + 8) - (at + 8));
+
+    bundle.config["linux"]["rootfsPropagation"] = "rslave";
+    auto r = sh(bundle, "cat /proc/self/mountinfo");
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_NE(root_mount_line(r.out).find(" master:" + peer_group + " "), std::string::npos) << r.out;
+
+    bundle.config["linux"]["rootfsPropagation"] = "rprivate";
+    r = sh(bundle, "cat /proc/self/mountinfo");
+    ASSERT_EQ(r.status, 0) << r.err;
+    std::string line = root_mount_line(r.out);
+    EXPECT_FALSE(line.empty()) << r.out;
+    EXPECT_EQ(line.find("master:"), std::string::npos) << line;
+    EXPECT_EQ(line.find("shared:"), std::string::npos) << line;
+
+    bundle.config["linux"]["rootfsPropagation"] = "rshared";
+    r = sh(bundle, "cat /proc/self/mountinfo");
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_NE(root_mount_line(r.out).find(" shared:"), std::string::npos) << r.out;
+
+    bundle.config["linux"]["rootfsPropagation"] = "runbindable";
+    r = sh(bundle, "cat /proc/self/mountinfo");
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_NE(root_mount_line(r.out).find(" unbindable "), std::string::npos) << r.out;
+    umount2(bundle.dir().c_str(), MNT_DETACH);
+    EXPECT_TRUE(host_mounts_containing(bundle.rootfs()).empty());
+}
+
+// A read-only /dev (runc's finalizeRootfs): its nested mounts and device
+// nodes are made first, the tmpfs is read-only last.
+TEST_F(DevicesAndPaths, ReadOnlyDevHoldsItsNodesAndNestedMounts) {
+    Bundle bundle;
+    for (auto& m : bundle.config["mounts"]) {
+        if (m["destination"] == "/dev") m["options"].push_back("ro");
+    }
+    bundle.config["linux"]["devices"] = {{{"path", "/dev/sub/rt-null"}, {"type", "c"}, {"major", 1}, {"minor", 3}}};
+    auto r = sh(bundle, "grep ' /dev ' /proc/self/mountinfo | cut -d' ' -f6 | cut -d, -f1;"
+                        "touch /dev/new 2>/dev/null || echo dev-read-only;"
+                        "test -c /dev/null && test -c /dev/sub/rt-null && echo nodes;"
+                        "grep -c ' /dev/pts \\| /dev/shm \\| /dev/mqueue ' /proc/self/mountinfo;"
+                        "touch /dev/shm/ok && echo shm-writable");
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(r.out, "ro\ndev-read-only\nnodes\n3\nshm-writable\n");
+}
+
 TEST_F(DevicesAndPaths, IdmappedMountShowsFilesAsTheMappedOwner) {
     Bundle bundle;
     std::string volume = bundle.dir() + "/idmapped";

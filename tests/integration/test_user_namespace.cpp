@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include <gmock/gmock.h>
+
 #include "fixture.hpp"
 
 namespace fs = std::filesystem;
@@ -68,6 +70,38 @@ TEST_F(UserNamespace, FilesMadeOnAVolumeBelongToTheMappedUser) {
     EXPECT_EQ(st.st_gid, kHostRoot + 1000);
     ASSERT_EQ(stat((bundle_.rootfs() + "/work/here").c_str(), &st), 0);
     EXPECT_EQ(st.st_uid, kHostRoot);
+}
+
+// The host's root looks the bind source up (as runc): a directory that the
+// container's mapped root could not reach (a 0700 one of the host's root,
+// as a Kubernetes pod's volume with hostUsers: false) is still bound.
+TEST_F(UserNamespace, BindSourceTheMappedRootCannotReachIsBound) {
+    std::string private_dir = bundle_.dir() + "/private";
+    fs::create_directories(private_dir + "/volume");
+    std::ofstream(private_dir + "/volume/file") << "behind 0700\n";
+    ASSERT_EQ(chmod(private_dir.c_str(), 0700), 0);
+    chmod((private_dir + "/volume").c_str(), 0755);
+    chmod((private_dir + "/volume/file").c_str(), 0644);
+    bundle_.config["mounts"].push_back({{"destination", "/data"}, {"type", "bind"},
+                                        {"source", private_dir + "/volume"}, {"options", {"rbind", "ro"}}});
+    bundle_.config["mounts"].push_back({{"destination", "/one-file"}, {"type", "bind"},
+                                        {"source", private_dir + "/volume/file"}, {"options", {"bind"}}});
+    auto r = sh("cat /data/file /one-file; touch /data/new 2>/dev/null || echo read-only");
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(r.out, "behind 0700\nbehind 0700\nread-only\n");
+}
+
+// A source that does not exist fails create before anything is made.
+TEST_F(UserNamespace, MissingBindSourceIsAClearErrorAndLeavesNothing) {
+    bundle_.config["mounts"].push_back({{"destination", "/data"}, {"type", "bind"},
+                                        {"source", bundle_.dir() + "/no-such-volume"}, {"options", {"rbind"}}});
+    std::string id = new_id();
+    bundle_.args({"/bin/true"});
+    auto r = rt({"run", "--bundle", bundle_.dir(), id});
+    EXPECT_NE(r.status, 0);
+    EXPECT_THAT(r.err, testing::HasSubstr("mount /data"));
+    EXPECT_THAT(r.err, testing::HasSubstr("No such file or directory"));
+    EXPECT_NE(rt({"state", id}).status, 0);
 }
 
 TEST_F(UserNamespace, HostFilesAreNobodysAndTheHostRootIsPowerless) {

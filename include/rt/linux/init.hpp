@@ -18,6 +18,7 @@ namespace rt::linux {
 
 struct ProcessSecurity;
 struct LxcfsPlan;
+struct MountPlan;
 
 struct InitConfig {
     const spec::Spec* spec = nullptr;  // validated
@@ -29,9 +30,11 @@ struct InitConfig {
     int preserve_fds = 0;         // fds 3 .. 3+N-1 reach the process
     int exec_fifo = -1;           // O_PATH fd of <root>/<id>/exec.fifo
     const ProcessSecurity* security = nullptr;  // planned by the parent (rt/linux/process_security.hpp)
-    // Per config mount, the fd of the idmapped tree the parent made for it
-    // (rt/linux/idmapped_mounts.hpp), -1 for the others.
-    std::vector<int> idmapped_mounts;
+    const MountPlan* mounts = nullptr;  // planned by the parent (rt/linux/mount_plan.hpp)
+    // Per config mount, the fd of the detached tree the parent made for it
+    // (rt/linux/mount_trees.hpp: an idmapped bind, or a bind source opened
+    // on the host for a container in a user namespace), -1 for the others.
+    std::vector<int> mount_trees;
     // Per config mount, the fd of the sysfs or mqueue the helper that joined
     // the pod's namespaces mounted there (rt/linux/joined_namespace_mounts.hpp),
     // -1 for the others; set in the helper only.

@@ -4,7 +4,9 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace rt::linux {
@@ -25,6 +27,11 @@ struct MountOptions {
 };
 
 MountOptions parse_mount_options(const std::vector<std::string>& options);
+
+// The one table of propagation names ("private", "rslave", ...): the flags
+// mount(2) takes for it, nullopt for a name that is not one. Mount options
+// and linux.rootfsPropagation both use it.
+std::optional<unsigned long> propagation_flags(std::string_view name);
 
 // The option names that parse_mount_options gives a meaning and the mount
 // code acts on (anything else goes to the filesystem as data): the

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "rt/linux/syscalls.hpp"
 #include "rt/spec/config.hpp"
 #include "rt/util/fd.hpp"
 
@@ -77,6 +78,6 @@ void order_joins(NamespacePlan& plan);
 // `plan.unshare_flags`. Closes the joined fds. In a user namespace (cloned
 // or joined) the caller becomes its root (uid and gid 0), which clears the
 // parent-death signal.
-void enter_namespaces(NamespacePlan& plan);
+void enter_namespaces(NamespacePlan& plan, Syscalls& sys = kernel_syscalls());
 
 }  // namespace rt::linux

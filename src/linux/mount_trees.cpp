@@ -1,4 +1,4 @@
-#include "rt/linux/idmapped_mounts.hpp"
+#include "rt/linux/mount_trees.hpp"
 
 #include <fcntl.h>
 #include <linux/mount.h>
@@ -10,10 +10,6 @@
 #include "rt/util/error.hpp"
 
 namespace rt::linux {
-
-bool wants_idmap(const spec::Mount& mount) {
-    return !mount.uid_mappings.empty() || parse_mount_options(mount.options).idmap;
-}
 
 namespace {
 
@@ -29,37 +25,50 @@ unique_fd mapping_namespace(const spec::Spec& spec, const spec::Mount& mount) {
     return fd;
 }
 
-unique_fd idmapped_tree(const spec::Spec& spec, const spec::Mount& mount, const std::string& bundle) {
-    MountOptions options = parse_mount_options(mount.options);
+std::string source_of(const spec::Mount& mount, const std::string& bundle) {
     std::string source = mount.source.value_or("");
     if (!source.empty() && source[0] != '/') source = bundle + "/" + source;
+    return source;
+}
 
+// A detached copy of the source (its submounts too for "rbind"), looked up
+// by the host's root in the host's mount namespace.
+unique_fd clone_source(const std::string& source, const MountOptions& options) {
     unsigned clone_flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC;
     if (options.recursive_bind) clone_flags |= AT_RECURSIVE;
     unique_fd tree(static_cast<int>(::syscall(SYS_open_tree, AT_FDCWD, source.c_str(), clone_flags)));
     if (!tree) throw_errno("open_tree " + source);
+    return tree;
+}
 
+void idmap_tree(int tree, const spec::Spec& spec, const spec::Mount& mount, const MountOptions& options,
+                const std::string& source) {
     unique_fd userns = mapping_namespace(spec, mount);
     mount_attr attr{};
     attr.attr_set = MOUNT_ATTR_IDMAP;
     attr.userns_fd = static_cast<uint64_t>(userns.get());
     // "ridmap" maps the submounts of an rbind too; "idmap" only its top.
     unsigned setattr_flags = AT_EMPTY_PATH | (options.recursive_idmap ? AT_RECURSIVE : 0);
-    if (::syscall(SYS_mount_setattr, tree.get(), "", setattr_flags, &attr, sizeof attr) < 0) {
+    if (::syscall(SYS_mount_setattr, tree, "", setattr_flags, &attr, sizeof attr) < 0) {
         throw_errno("idmap " + source + " (mount_setattr MOUNT_ATTR_IDMAP)");
     }
-    return tree;
 }
 
 }  // namespace
 
-std::vector<unique_fd> prepare_idmapped_mounts(const spec::Spec& spec, const std::string& bundle) {
+std::vector<unique_fd> prepare_mount_trees(const spec::Spec& spec, const MountPlan& plan,
+                                           const std::string& bundle) {
     std::vector<unique_fd> fds(spec.mounts.size());
+    bool user_ns = spec.linux && spec.linux->has_namespace(spec::NamespaceType::user);
     for (size_t i = 0; i < spec.mounts.size(); ++i) {
         const spec::Mount& mount = spec.mounts[i];
-        if (!wants_idmap(mount)) continue;
+        const MountOptions& options = plan.mounts[i].options;
+        bool idmap = !mount.uid_mappings.empty() || options.idmap;
+        if (!idmap && !(user_ns && plan.mounts[i].bind)) continue;
         try {
-            fds[i] = idmapped_tree(spec, mount, bundle);
+            std::string source = source_of(mount, bundle);
+            fds[i] = clone_source(source, options);
+            if (idmap) idmap_tree(fds[i].get(), spec, mount, options, source);
         } catch (const Error& e) {
             throw e.with_context("mount " + mount.destination);
         }
