@@ -282,13 +282,10 @@ Created create_container(const state::Store& store, const CreateOptions& options
 
         try {
             drive_init(plan, init, state, created, hooks_due);
-        } catch (const Error& e) {
+        } catch (const linux::ChildVanished& e) {
             // Say how the init ended when it died without a word.
-            std::string message = e.what();
-            if (message.rfind("container init exited", 0) == 0) {
-                message += " (" + wait_status_text(wait_child(init.pid)) + ")";
-                init.pid = 0;
-            }
+            std::string message = std::string(e.what()) + " (" + wait_status_text(wait_child(init.pid)) + ")";
+            init.pid = 0;
             throw Error(message, e.err());
         }
 
