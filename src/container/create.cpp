@@ -51,12 +51,13 @@ std::string absolute_directory(const std::string& path, const std::string& what)
 // Checks of rt's own, beyond the spec's: what this runtime needs to work.
 void check_runtime_requirements(const spec::Spec& spec) {
     if (!spec.linux) throw Error(".linux: required on Linux");
-    const auto* mount_ns = spec.linux->find_namespace(spec::NamespaceType::mount);
-    if (!mount_ns || mount_ns->path) {
-        // rt builds the rootfs with mounts: doing that in a mount namespace
-        // it shares with the host (or with another container) would change
-        // theirs.
-        throw Error(".linux.namespaces: rt needs a new mount namespace (type \"mount\" without a path)");
+    if (!spec.linux->find_namespace(spec::NamespaceType::mount)) {
+        // rt builds the rootfs with mounts: doing that in the host's mount
+        // namespace would change the host's. A mount namespace joined by
+        // path is the caller's choice (as with runc): rt builds the rootfs
+        // there, and pivot_root moves the processes already in it that
+        // stood at its root.
+        throw Error(".linux.namespaces: rt needs a mount namespace (type \"mount\", new or joined by path)");
     }
 }
 
