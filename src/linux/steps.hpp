@@ -60,7 +60,8 @@ void mount_cgroup(InitContext& ctx, const spec::Mount& mount, int target_fd, uns
 void create_devices(InitContext& ctx);
 // container_hooks.cpp: createContainer or startContainer hooks, run by the init.
 void run_container_hooks(InitContext& ctx, HookPhase phase);
-// rootfs.cpp: pivot_root (or MS_MOVE + chroot with --no-pivot) into the rootfs.
+// rootfs.cpp: pivot_root into the rootfs (MS_MOVE + chroot with --no-pivot, or
+// when "/" is the initial ramfs, which pivot_root refuses).
 void enter_rootfs(InitContext& ctx);
 // rootfs.cpp: after pivot_root: root.readonly.
 void finish_rootfs(InitContext& ctx);
