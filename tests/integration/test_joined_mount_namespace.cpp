@@ -4,6 +4,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <memory>
+#include <string>
+#include <vector>
+
 #include <gmock/gmock.h>
 
 #include "fixture.hpp"
@@ -23,15 +27,24 @@ protected:
             if (ns["type"] == "mount") ns["path"] = path;
         }
     }
+    // A process in a mount namespace of its own (made after the bundle, so
+    // that it sees it), which the bundle's config joins by its /proc path
+    // (`ns`); null if it did not start.
+    static std::unique_ptr<Background> join_a_held_mount_namespace(Bundle& bundle, std::string& ns) {
+        auto holder = std::make_unique<Background>(std::vector<std::string>{
+            "/usr/bin/unshare", "--mount", "--propagation", "private", "sh", "-c", "echo ready; exec sleep 600"});
+        if (!holder->wait_for_output("ready")) return nullptr;
+        ns = "/proc/" + std::to_string(holder->pid()) + "/ns/mnt";
+        join_mount_namespace(bundle, ns);
+        return holder;
+    }
 };
 
 TEST_F(JoinedMountNamespace, TheRootfsIsBuiltInTheJoinedNamespace) {
     Bundle bundle;
-    // The namespace's holder, made after the bundle so that it sees it.
-    Background holder({"/usr/bin/unshare", "--mount", "--propagation", "private", "sh", "-c", "echo ready; exec sleep 600"});
-    ASSERT_TRUE(holder.wait_for_output("ready"));
-    std::string ns = "/proc/" + std::to_string(holder.pid()) + "/ns/mnt";
-    join_mount_namespace(bundle, ns);
+    std::string ns;
+    auto holder = join_a_held_mount_namespace(bundle, ns);
+    ASSERT_TRUE(holder);
     bundle.args({"/bin/sh", "-c", "stat -L -c %i /proc/self/ns/mnt; echo inside"});
     std::string id = new_id();
     auto r = rt({"run", "--bundle", bundle.dir(), id});
@@ -40,16 +53,15 @@ TEST_F(JoinedMountNamespace, TheRootfsIsBuiltInTheJoinedNamespace) {
     // Nothing of the container was mounted in the host's namespace.
     EXPECT_TRUE(host_mounts_containing(bundle.dir()).empty());
     // The mounts are in the joined one: its holder now stands in the rootfs.
-    std::string holder_mounts = read_text("/proc/" + std::to_string(holder.pid()) + "/mountinfo");
+    std::string holder_mounts = read_text("/proc/" + std::to_string(holder->pid()) + "/mountinfo");
     EXPECT_THAT(holder_mounts, testing::HasSubstr(" /dev/pts "));
 }
 
 TEST_F(JoinedMountNamespace, ExecJoinsTheSameNamespace) {
     Bundle bundle;
-    Background holder({"/usr/bin/unshare", "--mount", "--propagation", "private", "sh", "-c", "echo ready; exec sleep 600"});
-    ASSERT_TRUE(holder.wait_for_output("ready"));
-    std::string ns = "/proc/" + std::to_string(holder.pid()) + "/ns/mnt";
-    join_mount_namespace(bundle, ns);
+    std::string ns;
+    auto holder = join_a_held_mount_namespace(bundle, ns);
+    ASSERT_TRUE(holder);
     std::string id = start_container(bundle);
     auto r = rt({"exec", id, "stat", "-L", "-c", "%i", "/proc/self/ns/mnt"});
     ASSERT_EQ(r.status, 0) << r.err;
