@@ -117,10 +117,10 @@ int main(int argc, char** argv) {
     }
 
     try {
-        const auto& g = ctx.globals;
+        auto& g = ctx.globals;
         rt::log::configure(g.log, g.log_format == "json" ? rt::log::Format::json : rt::log::Format::text,
                            g.debug);
-        rt::cli::check_globals(g);
+        rt::cli::resolve_globals(g, app.get_option("--root")->count() > 0);
         return ctx.action ? ctx.action() : 0;
     } catch (const std::exception& e) {
         rt::log::fatal(e.what());

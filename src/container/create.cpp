@@ -136,7 +136,7 @@ Plan plan_create(const CreateOptions& options, const std::string& state_root) {
     check_passed_fds(plan.passed_fds);
     if (!options.console_socket.empty()) plan.console_socket = connect_console_socket(options.console_socket);
     if (!options.pidfd_socket.empty()) plan.pidfd_socket = connect_fd_socket(options.pidfd_socket, "--pidfd-socket");
-    plan.cgroups = plan_cgroups(plan.spec, options.id, options.systemd_cgroup);  // errors name config.json
+    plan.cgroups = plan_cgroups(plan.spec, options.id, options.systemd_cgroup, options.rootless);  // errors name config.json
     plan.lxcfs = linux::plan_lxcfs(plan.spec);  // rt.lxcfs: lxcfs must be there (it names itself)
     plan.mount_trees = linux::prepare_mount_trees(plan.spec, plan.mounts, plan.bundle);
     return plan;
