@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
@@ -20,6 +21,23 @@ namespace rt_test {
 namespace {
 
 constexpr const char* kUser = "rt-rootless-test";
+
+// A copy of rt the user can run wherever the checkout lies (a 0700 home of
+// root, say): in a directory of its own under /tmp, root's, removed at exit.
+const std::string& user_runnable_rt() {
+    static const std::string path = [] {
+        char pattern[] = "/tmp/rt-rootless-bin-XXXXXX";
+        if (!mkdtemp(pattern)) throw std::runtime_error("mkdtemp");
+        std::string dir = pattern;
+        chmod(dir.c_str(), 0755);
+        fs::copy_file(RT_BINARY, dir + "/rt");
+        chmod((dir + "/rt").c_str(), 0755);
+        static const std::string remove_at_exit = dir;
+        std::atexit([] { fs::remove_all(remove_at_exit); });
+        return dir + "/rt";
+    }();
+    return path;
+}
 
 class Rootless : public RtTest {
 protected:
@@ -52,7 +70,7 @@ protected:
     Result as_user(const std::vector<std::string>& args) {
         std::vector<std::string> argv = {"/usr/bin/env", "XDG_RUNTIME_DIR=" + runtime_dir_, "/usr/bin/setpriv",
                                          "--reuid=" + std::to_string(uid_), "--regid=" + std::to_string(gid_),
-                                         "--clear-groups", RT_BINARY};
+                                         "--clear-groups", user_runnable_rt()};
         argv.insert(argv.end(), args.begin(), args.end());
         return run_program(argv);
     }
