@@ -77,6 +77,7 @@ unique_fd wait_for_start(InitContext& ctx) {
     ctx.new_user_ns = (namespaces.clone_flags & CLONE_NEWUSER) != 0;
 
     expect(channel, order, Sync::proceed);
+    become_undumpable();  // the maps are written: nobody needs our /proc files
 
     step = "namespaces";
     // rt.lxcfs: connects to the agent while the host's paths are reachable
@@ -172,7 +173,8 @@ void init_main(const InitConfig& config, NamespacePlan& namespaces, Channel& cha
     const char* step = "start";
     try {
         drop_inherited_fds(config, namespaces, channel);
-        begin_child();
+        const int alone = CLONE_NEWUSER | CLONE_NEWPID;  // see become_undumpable
+        begin_child((namespaces.clone_flags & alone) != alone);
         run(config, namespaces, channel, step);
     } catch (const std::exception& e) {
         if (channel.fd() >= 0) {

@@ -42,7 +42,12 @@ struct InitContext {
 // the exec fifo), which no process of the container (same uid, no
 // CAP_SYS_PTRACE over the host) may reach through /proc/PID/fd or ptrace.
 // execve of the container's program makes it dumpable again, as with runc.
-void begin_child();
+void begin_child(bool undumpable = true);
+// An init in a new user and pid namespace stays dumpable until `proceed`:
+// an unprivileged parent (rootless) can open its /proc/PID/uid_map to write
+// the maps only then, and no other process can see it before (its pid
+// namespace is empty, its user namespace unmapped). It calls this after.
+void become_undumpable();
 void die_with_parent();
 void keep_running_without_parent();
 

@@ -55,7 +55,9 @@ const char* to_string(Sync type) {
 std::string encode_failure(const ChildFailure& failure) {
     std::string step = failure.step.substr(0, kMaxFailureStep);
     std::string out;
-    put_le(out, static_cast<uint32_t>(failure.err), 4);
+    // An errno the decoder would refuse is sent as none: the message counts.
+    int err = failure.err > 0 && failure.err <= 4095 ? failure.err : 0;
+    put_le(out, static_cast<uint32_t>(err), 4);
     put_le(out, step.size(), 2);
     out += step;
     out += failure.message.substr(0, kMaxFailureMessage);

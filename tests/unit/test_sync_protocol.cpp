@@ -78,6 +78,10 @@ TEST(ChildFailure, RoundTrips) {
     EXPECT_EQ(decoded.err, ENOENT);
     EXPECT_EQ(decoded.step, "pivot_root");
     EXPECT_EQ(decoded.message, failure.message);
+    // An errno no system call gives is sent as none, so that the message
+    // still decodes.
+    EXPECT_EQ(rt::linux::decode_failure(rt::linux::encode_failure({-5, "x", "m"})).err, 0);
+    EXPECT_EQ(rt::linux::decode_failure(rt::linux::encode_failure({100000, "x", "m"})).message, "m");
     // The encoder bounds what it sends.
     failure.step = std::string(200, 's');
     failure.message = std::string(100000, 'm');
