@@ -45,6 +45,17 @@ if [ "${VM_STAGE:-}" = initramfs ]; then
     out=$(rt run --no-pivot --bundle "$BUNDLE" "$ID-no-pivot" 2>&1 < /dev/null)
     echo "no-pivot exit status $?"
     echo "$out"
+    # Ways out to a decoy at the initramfs's root: "/..", the roots of PID 1
+    # and of the process itself, and (with CAP_SYS_CHROOT) the classic
+    # chroot-into-a-subdirectory-and-climb escape; with and without --no-pivot.
+    echo "the initramfs" > /initramfs-decoy
+    CAPS='["CAP_SYS_CHROOT"]' config "$(sh_args 'for p in /../initramfs-decoy /../../initramfs-decoy /proc/1/root/initramfs-decoy /proc/1/root/../initramfs-decoy /proc/self/root/../initramfs-decoy; do [ -e $p ] && echo escape: reached $p; done; rt-testhelper chroot-escape /tmp/jail /initramfs-decoy')"
+    for flag in --debug --no-pivot; do
+        out=$(rt run $flag --bundle "$BUNDLE" "$ID-escape" 2>&1 < /dev/null)
+        echo "escape $flag exit status $?"
+        echo "$out" | sed 's/^/escape: /'
+    done
+    rm -f /initramfs-decoy
     exit 0
 fi
 CGROUP_NS='{"type": "cgroup"}'
@@ -185,6 +196,18 @@ check_initramfs_run_falls_back_to_chroot() {
     done
 }
 
+# Nothing of the initramfs is reachable from a container with CAP_SYS_CHROOT
+# (rt-testhelper chroot-escape), with the automatic fallback or --no-pivot.
+check_initramfs_not_reachable() {
+    out=$(grep '^escape' /initramfs.out) || fail "no escape checks ran: $(cat /initramfs.out)"
+    echo "$out"
+    for flag in --debug --no-pivot; do
+        echo "$out" | grep -qx "escape $flag exit status 0" || fail "rt run $flag failed"
+    done
+    [ "$(echo "$out" | grep -cx 'escape: not-reached /initramfs-decoy')" = 2 ] || fail "the chroot escape did not run twice to its end"
+    ! echo "$out" | grep -q -e 'escape: reached' -e 'escape: escape: reached' || fail "the container reached the initramfs's decoy"
+}
+
 check_initramfs_no_pivot_still_works() {
     grep -qx 'no-pivot exit status 0' /initramfs.out || fail "rt --no-pivot run from the initramfs failed: $(cat /initramfs.out)"
     [ "$(grep -c 'ran from the initramfs' /initramfs.out)" = 2 ] || fail "$(cat /initramfs.out)"
@@ -206,6 +229,7 @@ t "rt create, state, start, kill, delete" check_lifecycle
 t "rt delete --force removes a running container" check_delete_force
 t "rt run straight from the initramfs falls back to MS_MOVE + chroot" check_initramfs_run_falls_back_to_chroot
 t "rt --no-pivot run from the initramfs still works" check_initramfs_no_pivot_still_works
+t "a container started from the initramfs cannot reach its files, not even out of a chroot" check_initramfs_not_reachable
 run_cgroup_checks
 t "rt exec --cgroup runs the process in a sub-cgroup of the container's" check_exec_sub_cgroup
 t "rt spec has a cgroup namespace on a cgroup2-only host, as runc spec" check_spec_cgroup_namespace
