@@ -68,13 +68,14 @@ bool enters_a_container(int argc, char** argv) {
     return false;
 }
 
-// Before any other static initialiser: the first run of rt, which only
-// re-executes itself, pays for nothing else (glibc passes argc and argv to
-// initialisers, static binaries too). std::cerr does not exist yet.
-__attribute__((constructor(101))) void run_from_protected_copy(int argc, char** argv, char**) {
+// Before any other static initialiser, so that nothing else has run when rt
+// swaps its executable for the read-only copy (and, where it must re-execute
+// itself instead, the first run pays for nothing else). glibc passes argc and
+// argv to initialisers, static binaries too. std::cerr does not exist yet.
+__attribute__((constructor(101))) void protect_own_binary(int argc, char** argv, char**) {
     if (!enters_a_container(argc, argv)) return;
     try {
-        rt::linux::reexec_from_protected_copy(argv);
+        rt::linux::run_from_protected_copy(argv);
     } catch (const std::exception& e) {
         std::string message = std::string("rt: ") + e.what() + "\n";
         ssize_t ignored = ::write(STDERR_FILENO, message.data(), message.size());
