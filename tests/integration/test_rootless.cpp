@@ -9,7 +9,10 @@
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
+#include <optional>
 #include <sstream>
+#include <utility>
+#include <vector>
 
 #include <gmock/gmock.h>
 
@@ -63,7 +66,9 @@ protected:
     }
     ~Rootless() override {
         // Whatever a failed test left running, then the state dir.
-        for (const auto& id : {"rl-run", "rl-detached", "rl-limit"}) as_user({"delete", "--force", id});
+        for (const auto& id : {"rl-run", "rl-detached", "rl-limit", "rl-subids", "rl-subids-denied"}) {
+            as_user({"delete", "--force", id});
+        }
     }
 
     // rt as the user, with $XDG_RUNTIME_DIR and no --root.
@@ -125,6 +130,72 @@ TEST_F(Rootless, ALimitWithoutADelegatedCgroupIsAClearError) {
     EXPECT_NE(r.status, 0);
     EXPECT_THAT(r.err, testing::HasSubstr("memory: cannot set this limit rootless without a cgroup delegated"));
     EXPECT_FALSE(fs::exists(runtime_dir_ + "/rt/rl-limit"));
+}
+
+// /etc/subuid and /etc/subgid granting the test user a range, for one test;
+// the files are put back as they were (or removed) whatever happens.
+class SubordinateIds {
+public:
+    SubordinateIds(const std::string& user, unsigned first, unsigned count) {
+        for (const char* file : {"/etc/subuid", "/etc/subgid"}) {
+            saved_.push_back({file, fs::exists(file) ? read_text(file) : std::optional<std::string>()});
+            std::ofstream(file, std::ios::app) << user << ":" << first << ":" << count << "\n";
+        }
+    }
+    ~SubordinateIds() {
+        for (const auto& [file, text] : saved_) {
+            if (text) {
+                std::ofstream(file, std::ios::trunc) << *text;
+            } else {
+                fs::remove(file);
+            }
+        }
+    }
+
+private:
+    std::vector<std::pair<std::string, std::optional<std::string>>> saved_;
+};
+
+json id_mappings(unsigned own, unsigned first, unsigned count) {
+    return json::array({{{"containerID", 0}, {"hostID", own}, {"size", 1}},
+                        {{"containerID", 1}, {"hostID", first}, {"size", count}}});
+}
+
+// More than the caller's own ID: newuidmap/newgidmap write the maps, from
+// what /etc/subuid and /etc/subgid grant; setgroups(2) stays allowed.
+TEST_F(Rootless, MoreThanTheCallersOwnIdIsMappedThroughNewuidmap) {
+    SubordinateIds granted(kUser, 300000, 65536);
+    bundle_.config["linux"]["uidMappings"] = id_mappings(uid_, 300000, 65536);
+    bundle_.config["linux"]["gidMappings"] = id_mappings(gid_, 300000, 65536);
+    // IDs only the subordinate range maps, additional groups included (so
+    // setgroups(2) must be allowed).
+    bundle_.config["process"]["user"] = {{"uid", 1000}, {"gid", 1000}, {"additionalGids", {1001}}};
+    bundle_.args({"/bin/sh", "-c", "cat /proc/self/uid_map /proc/self/gid_map /proc/self/setgroups; id -u; id -G"});
+    write_config();
+    auto r = as_user({"run", "--bundle", bundle_.dir(), "rl-subids"});
+    ASSERT_EQ(r.status, 0) << r.err;
+    std::ostringstream expected;
+    for (unsigned own : {unsigned(uid_), unsigned(gid_)}) {
+        expected << "         0 " << std::setw(10) << own << "          1\n"
+                 << "         1     300000      65536\n";
+    }
+    expected << "allow\n1000\n1000 1001\n";
+    EXPECT_EQ(r.out, expected.str());
+}
+
+// A range /etc/subuid does not grant: newuidmap's own refusal, named, and
+// nothing left behind.
+TEST_F(Rootless, AMappingNotGrantedInSubuidIsAClearError) {
+    SubordinateIds granted(kUser, 300000, 65536);
+    bundle_.config["linux"]["uidMappings"] = id_mappings(uid_, 500000, 65536);
+    bundle_.config["linux"]["gidMappings"] = id_mappings(gid_, 300000, 65536);
+    bundle_.args({"/bin/true"});
+    write_config();
+    auto r = as_user({"run", "--bundle", bundle_.dir(), "rl-subids-denied"});
+    EXPECT_NE(r.status, 0);
+    EXPECT_THAT(r.err, testing::HasSubstr("newuidmap failed"));
+    EXPECT_THAT(r.err, testing::HasSubstr("/etc/subuid"));
+    EXPECT_FALSE(fs::exists(runtime_dir_ + "/rt/rl-subids-denied"));
 }
 
 }  // namespace
