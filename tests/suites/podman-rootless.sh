@@ -57,10 +57,13 @@ cleanup() {
         local ids
         ids=$(timeout 20 "${podman_[@]}" ps -a -q 2>/dev/null)
         [[ -z $ids ]] || timeout 60 "${podman_[@]}" rm -f -t 0 $ids &>/dev/null
-        local pid round
+        local pid round pause
+        pause=$(cat "$xdg/libpod-tmp/pause.pid" 2>/dev/null)
         for round in 1 2 3; do
             for pid in $(user_pids); do
-                echo "# left behind: process $pid ($(tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | cut -c1-120)); killing it"
+                # podman's pause process (its user namespace) is meant to stay.
+                [[ $pid == "$pause" ]] ||
+                    echo "# left behind: process $pid ($(tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | cut -c1-120)); killing it"
                 kill -KILL "$pid" 2>/dev/null
             done
             [[ -n $(user_pids) ]] || break
@@ -237,8 +240,16 @@ sc_rm() {
     x "${podman_[@]}" ps -a -q
     [[ -z $out ]] || fail_with "podman ps -a still lists it" || return 1
     local left
-    left=$(ls -A "$state_root" 2>/dev/null)
+    left=$(containers_in_state_root)
     [[ -z $left ]] || fail_with "left in $state_root: $left"
+}
+
+# containers_in_state_root: the entries of the runtime's root but those whose
+# name starts with "@", which no container ID may: rt's own caches (the
+# compiled seccomp filters in @seccomp, kept for the next container).
+containers_in_state_root() {
+    ls -A "$state_root" 2>/dev/null | grep -v '^@' | tr '\n' ' '
+    return 0
 }
 
 sc_no_leftovers() {
@@ -247,7 +258,7 @@ sc_no_leftovers() {
     [[ -z $ids ]] || timeout 60 "${podman_[@]}" rm -f -t 0 $ids &>/dev/null || true
     x "${podman_[@]}" ps -a -q
     [[ -z $out ]] || fail_with "containers left: $out" || return 1
-    [[ -z $(ls -A "$state_root" 2>/dev/null) ]] || fail_with "left in $state_root: $(ls -A "$state_root")" || return 1
+    [[ -z $(containers_in_state_root) ]] || fail_with "left in $state_root: $(containers_in_state_root)" || return 1
     local pid left=""
     for pid in $(user_pids); do
         # podman's pause process (holding its user namespace) stays by design.
