@@ -35,18 +35,21 @@ struct Vma {
     unsigned long start = 0;
     unsigned long end = 0;
     std::string perms;
+    unsigned long inode = 0;
 };
 
-std::vector<Vma> mappings() {
+// The mappings of the process, or only those of the file with `inode`.
+std::vector<Vma> mappings(unsigned long inode = 0) {
     std::vector<Vma> out;
     std::ifstream maps("/proc/self/maps");
     std::string line;
     while (std::getline(maps, line)) {
         Vma v;
         char dash = 0;
+        std::string offset, device;
         std::istringstream in(line);
-        in >> std::hex >> v.start >> dash >> v.end >> v.perms;
-        out.push_back(v);
+        in >> std::hex >> v.start >> dash >> v.end >> v.perms >> offset >> device >> std::dec >> v.inode;
+        if (inode == 0 || v.inode == inode) out.push_back(v);
     }
     return out;
 }
@@ -67,7 +70,7 @@ std::string swap_and_look() {
     int copy = open(("/proc/self/fd/" + std::to_string(tree)).c_str(), O_RDONLY | O_CLOEXEC);
     if (copy < 0) return "reopen failed";
 
-    auto before = mappings();
+    auto before = mappings(exe.st_ino);  // what the loader mapped from the binary
     counter += 1;
     scratch[sizeof scratch - 1] = 'x';
     if (!rt::linux::take_exe_from(copy)) return "take_exe_from refused";
@@ -78,8 +81,8 @@ std::string swap_and_look() {
     if (counter != 42 || scratch[sizeof scratch - 1] != 'x' || describe(7) != "7") problems << "state lost; ";
     struct statfs fs {};
     if (statfs("/proc/self/exe", &fs) != 0 || !(fs.f_flags & ST_RDONLY)) problems << "exe not read-only; ";
-    // Every mapping keeps its protection (RELRO read-only again, code
-    // executable, data writable).
+    // Every mapping of the binary keeps its protection (RELRO read-only
+    // again, code executable, data writable), wherever it comes from now.
     auto after = mappings();
     for (const auto& old : before) {
         for (const auto& now : after) {
