@@ -21,6 +21,7 @@ source "$(dirname -- "${BASH_SOURCE[0]}")/lib/engine-common.sh"
 echo "1..$(grep -c "^scenario " "${BASH_SOURCE[0]}")"   # one TAP line per scenario below
 need_packages podman conmon uidmap
 resolve_runtime
+cgroup_manager=cgroupfs   # rootless with no systemd: the runtime's own cgroupfs driver
 
 user=rt-podman-rootless-test
 sub_start=400000 sub_count=65536       # the user's subordinate IDs
@@ -99,28 +100,7 @@ install -m 0755 -- "$runtime" "$bin/$runtime_name"
 runtime_copy=$bin/$runtime_name
 state_root=$xdg/$runtime_name           # the runtime's rootless default root
 
-# This machine's hard RLIMIT_NOFILE (20000) is below podman's default of
-# 1048576: without default_ulimits every run fails.
-cat > "$tmp/containers.conf" <<EOF
-[containers]
-default_ulimits = ["nofile=1024:1024", "nproc=4096:4096"]
-log_driver = "k8s-file"
-netns = "none"
-
-[engine]
-cgroup_manager = "cgroupfs"
-events_logger = "file"
-events_logfile_path = "$home/events.log"
-hooks_dir = ["$home/hooks"]
-lock_type = "file"
-runtime_supports_json = ["crun", "runc", "$runtime_name"]
-static_dir = "$home/storage/libpod"
-tmp_dir = "$xdg/libpod-tmp"
-volume_path = "$home/storage/volumes"
-
-[network]
-network_config_dir = "$home/net"
-EOF
+podman_containers_conf "$home/storage" "$xdg/libpod-tmp" "$home" > "$tmp/containers.conf"
 cat > "$tmp/storage.conf" <<EOF
 [storage]
 driver = "vfs"
@@ -134,7 +114,7 @@ as_user=(setpriv --reuid="$uid" --regid="$gid" --init-groups
          env -i HOME="$home" XDG_RUNTIME_DIR="$xdg" USER="$user" LOGNAME="$user"
          PATH=/usr/local/bin:/usr/bin:/bin:/usr/local/sbin:/usr/sbin:/sbin
          CONTAINERS_CONF="$tmp/containers.conf" CONTAINERS_STORAGE_CONF="$tmp/storage.conf")
-podman_=("${as_user[@]}" podman --runtime "$runtime_copy" --cgroup-manager cgroupfs)
+podman_=("${as_user[@]}" podman --runtime "$runtime_copy" --cgroup-manager "$cgroup_manager")
 image=localhost/rt-test-busybox:latest
 run_=("${podman_[@]}" run --network none)
 

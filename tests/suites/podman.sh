@@ -32,27 +32,7 @@ runtime_default_root=/run/$runtime_name
 runtime_root_existed=0
 [[ -e $runtime_default_root ]] && runtime_root_existed=1
 
-# This machine lacks CAP_SYS_RESOURCE (hard RLIMIT_NOFILE 20000, below
-# podman's default of 1048576): without default_ulimits every run fails.
-cat > "$tmp/containers.conf" <<EOF
-[containers]
-default_ulimits = ["nofile=1024:1024", "nproc=4096:4096"]
-log_driver = "k8s-file"
-
-[engine]
-cgroup_manager = "$cgroup_manager"
-events_logger = "file"
-events_logfile_path = "$tmp/events.log"
-hooks_dir = ["$tmp/hooks"]
-lock_type = "file"
-runtime_supports_json = ["crun", "runc", "$runtime_name"]
-static_dir = "$tmp/root/libpod"
-tmp_dir = "$tmp/tmp"
-volume_path = "$tmp/root/volumes"
-
-[network]
-network_config_dir = "$tmp/net"
-EOF
+podman_containers_conf "$tmp/root" "$tmp/tmp" "$tmp" > "$tmp/containers.conf"
 cat > "$tmp/storage.conf" <<EOF
 [storage]
 driver = "vfs"

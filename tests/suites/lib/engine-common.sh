@@ -371,3 +371,32 @@ sc_detached() {
 # A scenario that needs the background container fails with the reason it
 # did not start.
 need_bg() { ((bg_ok)) || { why="the background container did not start: $bg_why"; return 1; }; }
+
+# podman_containers_conf GRAPHROOT TMPDIR DIR: podman's containers.conf (on
+# stdout) for a suite that keeps all of podman's state of its own: storage
+# dirs under GRAPHROOT, podman's tmp dir TMPDIR, events, hooks and network
+# config in DIR; k8s-file logs, file locks, $cgroup_manager, and $runtime_name
+# among the runtimes that take --log-format=json.
+podman_containers_conf() {
+    # This machine lacks CAP_SYS_RESOURCE (hard RLIMIT_NOFILE 20000, below
+    # podman's default of 1048576): without default_ulimits every run fails.
+    cat <<CONF
+[containers]
+default_ulimits = ["nofile=1024:1024", "nproc=4096:4096"]
+log_driver = "k8s-file"
+
+[engine]
+cgroup_manager = "$cgroup_manager"
+events_logger = "file"
+events_logfile_path = "$3/events.log"
+hooks_dir = ["$3/hooks"]
+lock_type = "file"
+runtime_supports_json = ["crun", "runc", "$runtime_name"]
+static_dir = "$1/libpod"
+tmp_dir = "$2"
+volume_path = "$1/volumes"
+
+[network]
+network_config_dir = "$3/net"
+CONF
+}
