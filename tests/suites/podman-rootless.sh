@@ -101,12 +101,7 @@ runtime_copy=$bin/$runtime_name
 state_root=$xdg/$runtime_name           # the runtime's rootless default root
 
 podman_containers_conf "$home/storage" "$xdg/libpod-tmp" "$home" > "$tmp/containers.conf"
-cat > "$tmp/storage.conf" <<EOF
-[storage]
-driver = "vfs"
-graphroot = "$home/storage"
-runroot = "$xdg/containers"
-EOF
+podman_storage_conf "$home/storage" "$xdg/containers" > "$tmp/storage.conf"
 chmod 0644 "$tmp/containers.conf" "$tmp/storage.conf"
 
 # as_user CMD...: CMD as the suite's user, in an environment of its own.

@@ -33,12 +33,7 @@ runtime_root_existed=0
 [[ -e $runtime_default_root ]] && runtime_root_existed=1
 
 podman_containers_conf "$tmp/root" "$tmp/tmp" "$tmp" > "$tmp/containers.conf"
-cat > "$tmp/storage.conf" <<EOF
-[storage]
-driver = "vfs"
-graphroot = "$tmp/root"
-runroot = "$tmp/runroot"
-EOF
+podman_storage_conf "$tmp/root" "$tmp/runroot" > "$tmp/storage.conf"
 export CONTAINERS_CONF=$tmp/containers.conf CONTAINERS_STORAGE_CONF=$tmp/storage.conf
 unset CONTAINERS_REGISTRIES_CONF
 

@@ -400,3 +400,9 @@ volume_path = "$1/volumes"
 network_config_dir = "$3/net"
 CONF
 }
+
+# podman_storage_conf GRAPHROOT RUNROOT: podman's storage.conf (on stdout):
+# the vfs driver (no overlay mounts to clean up), GRAPHROOT and RUNROOT.
+podman_storage_conf() {
+    printf '[storage]\ndriver = "vfs"\ngraphroot = "%s"\nrunroot = "%s"\n' "$1" "$2"
+}
