@@ -228,11 +228,7 @@ containers_in_state_root() {
 }
 
 sc_no_leftovers() {
-    local ids
-    ids=$(timeout 20 "${podman_[@]}" ps -a -q 2>/dev/null) || true
-    [[ -z $ids ]] || timeout 60 "${podman_[@]}" rm -f -t 0 $ids &>/dev/null || true
-    x "${podman_[@]}" ps -a -q
-    [[ -z $out ]] || fail_with "containers left: $out" || return 1
+    podman_none_left || return 1
     [[ -z $(containers_in_state_root) ]] || fail_with "left in $state_root: $(containers_in_state_root)" || return 1
     local pid left=""
     for pid in $(user_pids); do

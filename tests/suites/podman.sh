@@ -268,11 +268,7 @@ sc_rm_force() {
 sc_no_leftovers() {
     # Whatever the scenarios above left (after a failure), removed through
     # podman: then nothing of the runtime's may be left.
-    local ids
-    ids=$(timeout 20 "${podman_[@]}" ps -a -q 2>/dev/null) || true
-    [[ -z $ids ]] || timeout 60 "${podman_[@]}" rm -f -t 0 $ids &>/dev/null || true
-    x "${podman_[@]}" ps -a -q
-    [[ -z $out ]] || fail_with "containers left: $out" || return 1
+    podman_none_left || return 1
     local left
     left=$(pids_with_arg "$tmp/runroot" | tr '\n' ' ')
     [[ -z $left ]] || fail_with "processes left (conmon?): $left" || return 1

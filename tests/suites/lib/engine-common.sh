@@ -406,3 +406,14 @@ CONF
 podman_storage_conf() {
     printf '[storage]\ndriver = "vfs"\ngraphroot = "%s"\nrunroot = "%s"\n' "$1" "$2"
 }
+
+# podman_none_left: removes through podman ("${podman_[@]}") whatever
+# container the scenarios left (after a failure), then fails unless
+# `podman ps -a` lists none.
+podman_none_left() {
+    local ids
+    ids=$(timeout 20 "${podman_[@]}" ps -a -q 2>/dev/null) || true
+    [[ -z $ids ]] || timeout 60 "${podman_[@]}" rm -f -t 0 $ids &>/dev/null || true
+    x "${podman_[@]}" ps -a -q
+    [[ -z $out ]] || fail_with "containers left: $out"
+}
