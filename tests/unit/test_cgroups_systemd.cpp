@@ -306,7 +306,7 @@ protected:
     std::unique_ptr<Manager> create(const std::string& resources_json, const std::string& path = "") {
         spec::Resources r = spec::parse_resources(resources_json);
         auto m = manager_for_create(layout, path.empty() ? std::nullopt : std::optional<std::string>(path), "c1",
-                                    loader, connector());
+                                    loader, false, connector());
         m->check(r);
         m->create(r);
         m->apply(r, container_device_rules(r.devices, {}));
@@ -347,7 +347,7 @@ TEST_F(SystemdManagerV2, CreateStartsAScopeWithTheInitAndTheLimitsThenWritesTheF
 }
 
 TEST_F(SystemdManagerV2, WhatSystemdCannotTakeIsRefusedByCheck) {
-    auto m = manager_for_create(layout, std::nullopt, "c1", loader, connector());
+    auto m = manager_for_create(layout, std::nullopt, "c1", loader, false, connector());
     EXPECT_THAT(error_of([&] {
                     m->check(spec::parse_resources(R"({"devices": [{"allow": true, "type": "c", "major": 10, "access": "rw"},
                         {"allow": false, "type": "c", "major": 10, "minor": 229, "access": "w"}]})"));
@@ -404,7 +404,7 @@ TEST_F(SystemdManagerV2, DestroyStopsTheUnitThenRemovesWhatIsLeft) {
 TEST_F(SystemdManagerV2, AFailedStartFailsTheCreateAndStopsNoUnit) {
     log->fail_start = true;
     spec::Resources r;
-    auto m = manager_for_create(layout, std::nullopt, "c1", loader, connector());
+    auto m = manager_for_create(layout, std::nullopt, "c1", loader, false, connector());
     m->create(r);
     m->apply(r, {});
     EXPECT_THAT(error_of([&] { m->add_process(4242); }), HasSubstr("systemd could not start rt-c1.scope"));
@@ -426,7 +426,7 @@ TEST_F(SystemdManagerV2, AnUnreachableSystemdFailsBeforeAnythingIsMade) {
     Connector unreachable = [] () -> std::unique_ptr<UnitControl> {
         throw Error("--systemd-cgroup: cannot reach systemd over D-Bus");
     };
-    EXPECT_THAT(error_of([&] { manager_for_create(layout, std::nullopt, "c1", loader, unreachable); }),
+    EXPECT_THAT(error_of([&] { manager_for_create(layout, std::nullopt, "c1", loader, false, unreachable); }),
                 HasSubstr("cannot reach systemd over D-Bus"));
     EXPECT_THAT(fs.take_writes(), IsEmpty());
 }
@@ -458,7 +458,7 @@ TEST(SystemdManagerV1, EveryHierarchyGetsTheScopesPathAndSystemdLimitsAsV1Proper
     fs.write("devices/a.slice/p-c1.scope/devices.deny", "");
     auto log = std::make_shared<RecordingSystemd::Log>();
     RecordingLoader loader;
-    auto m = manager_for_create(layout, std::string("a.slice:p:c1"), "c1", loader,
+    auto m = manager_for_create(layout, std::string("a.slice:p:c1"), "c1", loader, false,
                                 [&] { return std::make_unique<RecordingSystemd>(log); });
     EXPECT_EQ(m->driver(), "systemd-v1");
     EXPECT_EQ(m->paths().at("name=systemd"), fs.path("systemd/a.slice/p-c1.scope"));
