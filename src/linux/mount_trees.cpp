@@ -9,6 +9,7 @@
 
 #include "rt/linux/mount_options.hpp"
 #include "rt/linux/user_namespace.hpp"
+#include "rt/linux/mount_plan.hpp"
 #include "rt/util/error.hpp"
 
 namespace rt::linux {
@@ -25,12 +26,6 @@ unique_fd mapping_namespace(const spec::Spec& spec, const spec::Mount& mount) {
     unique_fd fd(::open(user->path->c_str(), O_RDONLY | O_CLOEXEC));
     if (!fd) throw_errno("open " + *user->path);
     return fd;
-}
-
-std::string source_of(const spec::Mount& mount, const std::string& bundle) {
-    std::string source = mount.source.value_or("");
-    if (!source.empty() && source[0] != '/') source = bundle + "/" + source;
-    return source;
 }
 
 // A detached copy of the source (its submounts too for "rbind"), looked up
@@ -76,7 +71,7 @@ std::vector<unique_fd> prepare_mount_trees(const spec::Spec& spec, const MountPl
         bool idmap = !mount.uid_mappings.empty() || options.idmap;
         if (!idmap && !(user_ns && plan.mounts[i].bind)) continue;
         try {
-            std::string source = source_of(mount, bundle);
+            std::string source = mount_source(mount, bundle);
             if (!idmap) {
                 // Only a privileged rt may copy a mount of its namespace; an
                 // unprivileged one (rootless) has no more reach than its

@@ -63,31 +63,30 @@ protected:
             EXPECT_EQ(errno, EROFS) << way << ": " << strerror(errno);
         }
     }
+    // A created container whose init is still rt: its /proc/PID.
+    std::string created_init(const std::string& id) {
+        Bundle bundle;
+        bundle.args({"/bin/true"});
+        bundle.write();
+        auto r = rt({"create", "--bundle", bundle.dir(), id});
+        EXPECT_EQ(r.status, 0) << r.err;
+        return "/proc/" + std::to_string(state(id)["pid"].get<int>());
+    }
 };
 
 // The init of a created container is rt until start: its exe, and every
 // file it maps that is rt's binary, are reached through a read-only mount.
 TEST_F(BinaryProtection, ACreatedContainersInitReachesRtOnlyThroughAReadOnlyMount) {
-    Bundle bundle;
-    bundle.args({"/bin/true"});
-    bundle.write();
     std::string id = new_id();
-    auto r = rt({"create", "--bundle", bundle.dir(), id});
-    ASSERT_EQ(r.status, 0) << r.err;
-    expect_rt_reached_read_only("/proc/" + std::to_string(state(id)["pid"].get<int>()));
+    expect_rt_reached_read_only(created_init(id));
     EXPECT_EQ(rt({"delete", "--force", id}).status, 0);
 }
 
 // Even the host's root cannot make that mount writable again: it is mounted
 // nowhere, and neither mount_setattr nor a remount takes a mount that is not.
 TEST_F(BinaryProtection, TheReadOnlyCopyCannotBeMadeWritable) {
-    Bundle bundle;
-    bundle.args({"/bin/true"});
-    bundle.write();
     std::string id = new_id();
-    auto r = rt({"create", "--bundle", bundle.dir(), id});
-    ASSERT_EQ(r.status, 0) << r.err;
-    std::string exe = "/proc/" + std::to_string(state(id)["pid"].get<int>()) + "/exe";
+    std::string exe = created_init(id) + "/exe";
     int fd = open(exe.c_str(), O_PATH | O_CLOEXEC);
     ASSERT_GE(fd, 0) << strerror(errno);
     mount_attr attr{};
