@@ -137,7 +137,9 @@ public:
         files_->check(resources);
         spec::Resources adjusted = resources;
         if (v2_) check_memory_usage(adjusted);
-        if (user_) devices = nullptr;
+        if (user_ && devices) {
+            throw Error("devices: cannot change device rules rootless: a user cannot load a device filter");
+        }
         systemd().set_properties(unit_.unit, resource_properties(adjusted, devices, v2_, systemd().version()));
         files_->update(adjusted, devices);
     }
