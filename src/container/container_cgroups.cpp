@@ -49,7 +49,7 @@ std::unique_ptr<cgroups::Manager> plan_cgroups(const spec::Spec& spec, const std
     std::unique_ptr<cgroups::Manager> manager;
     try {
         if (systemd) {
-            cgroups::systemd::unit_path(path, id);  // a bad path is the config's fault, systemd or not
+            cgroups::systemd::unit_path(path, id, rootless);  // a bad path is the config's fault, systemd or not
         } else {
             manager = cgroups::manager_for_create(host_layout(), path, id);
         }
@@ -57,8 +57,9 @@ std::unique_ptr<cgroups::Manager> plan_cgroups(const spec::Spec& spec, const std
         throw e.with_context("config.json");
     }
     if (systemd) {
+        // Rootless, the user's own systemd instance (as runc's).
         manager = cgroups::systemd::manager_for_create(host_layout(), path, id,
-                                                       cgroups::kernel_device_filter_loader());
+                                                       cgroups::kernel_device_filter_loader(), rootless);
     }
     if (rootless && !systemd) {
         if (auto why = why_not_delegated(manager->paths())) {
