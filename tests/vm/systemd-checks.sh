@@ -197,7 +197,9 @@ user_gone() {
     rm -rf "/tmp/rt-user-bundle-$1"
 }
 
-SHOW_CGROUP='["/bin/sh", "-c", "p=$(sed -n \"s/^0:://p; s/^[0-9]*:name=systemd://p\" /proc/self/cgroup); echo cgroup=$p; cat /sys/fs/cgroup$p/memory.max 2>/dev/null || true"]'
+# The first of the unified and the name=systemd line (a v1 boot of systemd in
+# hybrid mode has both, naming the same cgroup).
+SHOW_CGROUP='["/bin/sh", "-c", "p=$(sed -n \"s/^0:://p; s/^[0-9]*:name=systemd://p\" /proc/self/cgroup | head -n 1); echo cgroup=$p; cat /sys/fs/cgroup$p/memory.max 2>/dev/null || true"]'
 
 # v2: the scope is in rtuser's own systemd (user.slice of user@1000), its
 # memory.max the limit, seen from inside and from systemctl --user.
