@@ -284,6 +284,7 @@ Created create_container(const state::Store& store, const CreateOptions& options
         auto stat = read_proc_stat(init.pid);
         if (!stat) throw Error("container init vanished");
         state.start_time = stat->start_time;
+        state.init_name = linux::init_process_name;
 
         try {
             drive_init(plan, init, state, created, hooks_due);

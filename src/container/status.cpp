@@ -34,7 +34,11 @@ Status live_status(const state::ContainerState& state, const std::function<bool(
     // read of `list`: 22 of 61 us a container, measured).
     const bool maybe_frozen = init->state == 'D' || !cgroups::frozen_tasks_show_as_uninterruptible(state.cgroup_driver);
     if (maybe_frozen && frozen()) return Status::paused;
-    // The fifo lives from create until start has read it.
+    // The fifo lives from create until start has read it. An init that no
+    // longer has the name it took at create was renamed by its exec: it was
+    // started (no file to look for). A state without that name (an older
+    // rt's) says nothing: look.
+    if (!state.init_name.empty() && state.init_name != init->comm) return Status::running;
     if (fifo_exists()) return Status::created;
     return Status::running;
 }

@@ -176,6 +176,7 @@ void init_main(const InitConfig& config, NamespacePlan& namespaces, Channel& cha
         drop_inherited_fds(config, namespaces, channel);
         const int alone = CLONE_NEWUSER | CLONE_NEWPID;  // see become_undumpable
         begin_child((namespaces.clone_flags & alone) != alone);
+        ::prctl(PR_SET_NAME, init_process_name);
         if (config.protected_exe >= 0) {
             // Before the parent's `proceed`: this overlaps its cgroup work.
             step = "protecting rt's binary";

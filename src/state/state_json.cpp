@@ -49,6 +49,8 @@ public:
                 }
             } else if (key == "cgroupDriver") {
                 s.cgroup_driver = text();
+            } else if (key == "initName") {
+                s.init_name = text();
             } else {
                 skip_value(0);
             }
@@ -360,6 +362,7 @@ std::string to_json(const ContainerState& s) {
         {"annotations", s.annotations},
         {"cgroupPaths", s.cgroup_paths},
         {"cgroupDriver", s.cgroup_driver},
+        {"initName", s.init_name},
     };
     return j.dump(1, '\t') + "\n";
 }

@@ -37,6 +37,10 @@ std::optional<ProcStat> read_proc_stat(pid_t pid) {
     auto close = text.rfind(')');
     if (close == std::string_view::npos || close + 2 >= text.size()) return std::nullopt;
     ProcStat stat;
+    if (auto open = text.find('('); open != std::string_view::npos && open < close) {
+        std::string_view comm = text.substr(open + 1, std::min(close - open - 1, sizeof stat.comm - 1));
+        comm.copy(stat.comm, comm.size());
+    }
     stat.state = text[close + 2];
     // After ") " come fields 3..N; start_time is field 22, i.e. the 20th here.
     size_t pos = close + 2;

@@ -7,6 +7,8 @@
 #include <fstream>
 #include <thread>
 
+#include <filesystem>
+
 #include "fixture.hpp"
 
 namespace rt_test {
@@ -55,6 +57,35 @@ TEST_F(Lifecycle, CreatedRunningStoppedThroughStateJson) {
     r = rt({"state", id});
     EXPECT_EQ(r.status, 1);
     EXPECT_NE(r.err.find("does not exist"), std::string::npos) << r.err;
+}
+
+// The init is named rt:init until the exec of the container's process
+// renames it (state and list tell created from running by that name first);
+// a process that happens to have that very name is still told apart, by the
+// exec fifo.
+TEST_F(Lifecycle, TheInitIsNamedUntilItsExecAndAProcessOfThatNameIsStillRunning) {
+    Bundle bundle;
+    bundle.args({"/bin/rt-testhelper", "pause"});
+    std::string id = new_id();
+    ASSERT_EQ(rt({"create", "--bundle", bundle.dir(), id}).status, 0);
+    std::string comm = "/proc/" + std::to_string(state(id)["pid"].get<int>()) + "/comm";
+    EXPECT_EQ(read_text(comm), "rt:init\n");
+    EXPECT_EQ(state(id)["status"], "created");
+    ASSERT_EQ(rt({"start", id}).status, 0);
+    EXPECT_EQ(read_text(comm), "rt-testhelper\n");
+    EXPECT_EQ(state(id)["status"], "running");
+    EXPECT_EQ(rt({"delete", "--force", id}).status, 0);
+
+    Bundle named;
+    std::filesystem::copy_file(named.rootfs() + "/bin/rt-testhelper", named.rootfs() + "/bin/rt:init");
+    named.args({"/bin/rt:init", "pause"});
+    std::string other = new_id();
+    ASSERT_EQ(rt({"create", "--bundle", named.dir(), other}).status, 0);
+    EXPECT_EQ(state(other)["status"], "created");
+    ASSERT_EQ(rt({"start", other}).status, 0);
+    EXPECT_EQ(read_text("/proc/" + std::to_string(state(other)["pid"].get<int>()) + "/comm"), "rt:init\n");
+    EXPECT_EQ(state(other)["status"], "running");
+    EXPECT_EQ(rt({"delete", "--force", other}).status, 0);
 }
 
 TEST_F(Lifecycle, ProcessExitingOnItsOwnReadsStopped) {

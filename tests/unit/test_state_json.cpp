@@ -22,6 +22,7 @@ ContainerState sample() {
     s.annotations = {{"é", "ü€😀"}, {"k", ""}, {"empty", "{}[],:"}};
     s.cgroup_paths = {{"", "/sys/fs/cgroup/unified/rt/web-1"}, {"memory", "/sys/fs/cgroup/memory/rt/web-1"}};
     s.cgroup_driver = "cgroupfs-v1";
+    s.init_name = "rt:init";
     return s;
 }
 
@@ -36,6 +37,7 @@ void expect_same(const ContainerState& a, const ContainerState& b) {
     EXPECT_EQ(a.annotations, b.annotations);
     EXPECT_EQ(a.cgroup_paths, b.cgroup_paths);
     EXPECT_EQ(a.cgroup_driver, b.cgroup_driver);
+    EXPECT_EQ(a.init_name, b.init_name);
 }
 
 std::string error_of(const std::string& text) {

@@ -47,6 +47,11 @@ struct InitConfig {
     std::string sysinfo_agent_socket;
 };
 
+// The name (comm) the init takes until it execs the container's process,
+// which renames it. create records it in state.json: `list` and `state` need
+// not look for the exec fifo of an init that has another name, it was started.
+inline constexpr char init_process_name[] = "rt:init";
+
 struct InitProcess {
     pid_t pid = 0;      // as the host sees it
     unique_fd pidfd;    // from clone3(CLONE_PIDFD)

@@ -35,6 +35,9 @@ struct ContainerState {
     // unified hierarchy) -> absolute path. Written by the cgroups module.
     std::map<std::string, std::string> cgroup_paths;
     std::string cgroup_driver;  // name of the cgroups::Manager that made them
+    // The name the init has until its exec renames it (rt/linux/init.hpp);
+    // "" in a state written by an rt before 2026-12 (whose init has rt's).
+    std::string init_name;
 };
 
 // The container named in a command does not exist (callers such as

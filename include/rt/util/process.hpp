@@ -14,6 +14,7 @@ namespace rt {
 struct ProcStat {
     char state = '?';          // R, S, D, Z, X, T, ...
     uint64_t start_time = 0;   // field 22: clock ticks after boot
+    char comm[16] = {};        // field 2, without its parentheses (the kernel keeps 15 bytes)
 };
 
 // /proc/PID/stat, or nullopt if there is no such process.
