@@ -223,6 +223,11 @@ user_pid() { user_rt state "$1" | sed -n 's/.*"pid": *\([0-9]*\).*/\1/p'; }
 # Two processes in the container: the init ($pid) and a child of its own,
 # forked before the init execs (sleep 1000 & exec sleep 1001). Waits until
 # the scope's cgroup.procs ($1) lists both; sets $child.
+#
+# kill_all_reaches_both ID: `kill --all` signals each of them, not only the
+# init: SIGTERM first, which kills the child but not the init of a pid
+# namespace (it has no handler, and only SIGKILL reaches that from outside),
+# then SIGKILL.
 TWO_PROCESSES='["/bin/sh", "-c", "sleep 1000 & exec sleep 1001"]'
 wait_two_processes() {
     procs=$1/cgroup.procs
@@ -230,6 +235,13 @@ wait_two_processes() {
     child=$(grep -vx "$pid" "$procs")
     [ "$(wc -l < "$procs")" = 2 ] && [ -n "$child" ] || fail "$procs: $(value "$procs"), init $pid"
     [ "$(sed -n 's/^PPid:[[:space:]]*//p' "/proc/$child/status")" = "$pid" ] || fail "$child is not the init's child"
+}
+
+kill_all_reaches_both() {
+    user_rt kill --all "$1" TERM || fail "kill --all TERM: exit $?"
+    eventually "! alive $child" || fail "the child $child lives on after kill --all TERM"
+    user_rt kill --all "$1" KILL || fail "kill --all KILL: exit $?"
+    eventually "! alive $pid" || fail "the init $pid lives on after kill --all KILL"
 }
 
 # `rt ps --format json` of rtuser's container: its PIDs as a sorted JSON array.
@@ -265,8 +277,7 @@ check_user_lifecycle_v2() {
     [ "$(user_unit_property "$ID" MemoryMax)" = 67108864 ] || fail "MemoryMax after update: $(user_unit_property "$ID" MemoryMax)"
     [ "$(cat "$dir/memory.max")" = 67108864 ] || fail "memory.max after update: $(cat "$dir/memory.max")"
     user_rt events --stats "$ID" | grep -q '"memory"' || fail "events --stats: $(user_rt events --stats "$ID")"
-    user_rt kill --all "$ID" KILL || fail "kill --all: exit $?"
-    eventually "! alive $pid && ! alive $child" || fail "after kill --all: the init $pid or $child lives on"
+    kill_all_reaches_both "$ID"
     user_rt delete "$ID" || fail "delete: exit $?"
     user_gone "$ID"
 }
@@ -317,8 +328,7 @@ check_user_lifecycle_v1() {
     user_rt events --stats "$ID" | grep -q '"type": *"stats"' || fail "events --stats: $(user_rt events --stats "$ID" 2>&1)"
     err=$(user_rt events "$ID" 2>&1) && fail "events succeeded: $err"
     case $err in *"no OOM events: the container's cgroup has no memory controller"*) ;; *) fail "events said: $err" ;; esac
-    user_rt kill --all "$ID" KILL || fail "kill --all: exit $?"
-    eventually "! alive $pid && ! alive $child" || fail "after kill --all: the init $pid or $child lives on"
+    kill_all_reaches_both "$ID"
     user_rt delete "$ID" || fail "delete: exit $?"
     user_gone "$ID"
 
