@@ -167,6 +167,15 @@ as_user() {
         env -u DBUS_SESSION_BUS_ADDRESS HOME=/home/rtuser XDG_RUNTIME_DIR="$USER_RUNTIME" "$@"
 }
 user_rt() { as_user timeout "$TIMEOUT" "$RT_BIN" --systemd-cgroup "$@" < /dev/null; }
+
+# After a failed check: rtuser's containers go too.
+cleanup_user_containers() {
+    for id in $(user_rt list -q 2>/dev/null); do
+        user_rt delete --force "$id" > /dev/null 2>&1 || echo "# cleanup: rtuser's rt delete --force $id failed"
+        rm -rf "/tmp/rt-user-bundle-$id"
+    done
+}
+CLEANUP_MORE=cleanup_user_containers
 user_unit_property() { as_user systemctl --user show -p "$2" --value "rt-$1.scope"; }
 
 # A bundle of rtuser's: `rt spec --rootless` with the checks' rootfs, the
