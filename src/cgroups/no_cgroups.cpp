@@ -18,10 +18,13 @@ std::vector<std::string> limits_set(const spec::Resources& r) {
     return fields;
 }
 
-void NoCgroups::check(const spec::Resources& resources) const {
+void refuse_limits(const spec::Resources& resources, const std::string& message) {
     auto fields = limits_set(resources);
-    if (fields.empty()) return;
-    fail_field(fields.front(), "cannot set this limit rootless without a cgroup delegated to this user: " + why_);
+    if (!fields.empty()) fail_field(fields.front(), message);
+}
+
+void NoCgroups::check(const spec::Resources& resources) const {
+    refuse_limits(resources, "cannot set this limit rootless without a cgroup delegated to this user: " + why_);
 }
 
 void NoCgroups::update(const spec::Resources& resources, const std::vector<DeviceRule>* devices) {

@@ -37,4 +37,7 @@ private:
 // "unified". The device rules are not among them.
 std::vector<std::string> limits_set(const spec::Resources& resources);
 
+// Throws "FIELD: `message`" for the first of limits_set(resources), if any.
+void refuse_limits(const spec::Resources& resources, const std::string& message);
+
 }  // namespace rt::cgroups

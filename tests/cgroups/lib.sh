@@ -211,11 +211,14 @@ property() { systemctl show -p "$2" --value "$(unit_of "$1")"; }
 
 n=0 failures=0
 
-# cleanup_containers: force-deletes whatever a failed check left.
+# cleanup_containers: force-deletes whatever a failed check left; then runs
+# the function named by CLEANUP_MORE, if set (containers of other users).
+CLEANUP_MORE=
 cleanup_containers() {
     for id in $(rt list -q 2>/dev/null); do
         rt delete --force "$id" > /dev/null 2>&1 || echo "# cleanup: rt delete --force $id failed"
     done
+    [ -z "$CLEANUP_MORE" ] || "$CLEANUP_MORE"
 }
 
 # t NAME FUNCTION: runs one check in a subshell with $ID set to a container

@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <sstream>
 
 #include "fake_cgroupfs.hpp"
@@ -582,15 +583,54 @@ TEST(SystemdUserManagerV1, OnlyTheScopeNoLimits) {
     m->check(none);
     m->create(none);
     m->apply(none, container_device_rules({}, {}));
+    const std::string scope = "systemd/user.slice/user-1000.slice/user@1000.service/user.slice/rt-c1.scope";
+    fs.write(scope + "/cgroup.procs", "");  // systemd makes the scope when it starts it
     m->add_process(4242);
     ASSERT_EQ(log->calls.size(), 1u);
     EXPECT_THAT(log->calls[0], HasSubstr("start rt-c1.scope Description=rt container c1 Slice=user.slice "
                                          "Delegate=true PIDs=[4242]"));
     EXPECT_THAT(log->calls[0], Not(HasSubstr("Device")));
+    EXPECT_EQ(fs.read(scope + "/cgroup.procs"), "4242");
+    EXPECT_FALSE(fs.exists("memory/user.slice"));  // no controller's hierarchy is touched
+
+    // Later commands find the processes in the scope's name=systemd cgroup
+    // and below it (ps, kill --all); what needs a controller is refused.
     auto later = manager_from_state(layout, "systemd-user-v1", m->paths(), loader,
                                     [&] { return std::make_unique<RecordingSystemd>(log); });
+    fs.write(scope + "/cgroup.procs", "4242\n4243\n");
+    fs.write(scope + "/made-inside/cgroup.procs", "4244\n");
+    EXPECT_TRUE(later->exists());
+    auto pids = later->processes();
+    std::sort(pids.begin(), pids.end());
+    EXPECT_EQ(pids, (std::vector<pid_t>{4242, 4243, 4244}));
+    EXPECT_FALSE(later->has_freezer());
+    EXPECT_EQ(later->freezer_state(), FreezerState::thawed);
+    EXPECT_THAT(error_of([&] { later->freeze(FreezerState::frozen); }),
+                AllOf(HasSubstr("cannot pause or resume: the container's cgroup has no freezer"),
+                      HasSubstr("cgroup v1: the user's systemd instance is delegated no controller")));
+    EXPECT_THAT(error_of([&] { later->watch_oom(); }), HasSubstr("no OOM events"));
+    EXPECT_THAT(error_of([&] { later->update(spec::parse_resources(R"({"pids": {"limit": 5}})"), nullptr); }),
+                AllOf(HasSubstr("pids: cannot set this limit rootless"), HasSubstr("delegated no controller")));
+    std::vector<DeviceRule> rules;
+    EXPECT_THAT(error_of([&] { later->update(none, &rules); }), HasSubstr("devices: cannot change device rules"));
+    ASSERT_EQ(log->calls.size(), 1u);  // nothing asked of systemd for any of these
+
+    log->on_stop = [&] { std::filesystem::remove_all(fs.path(scope)); };  // systemd removes the scope
     later->destroy();
     EXPECT_EQ(log->calls.back(), "stop rt-c1.scope");
+    EXPECT_FALSE(later->exists());
+    EXPECT_THAT(later->processes(), IsEmpty());
+}
+
+TEST(SystemdUserManagerV1, TheStateNamesOnlyTheNameSystemdCgroup) {
+    Layout layout;
+    layout.mode = Mode::legacy;
+    RecordingLoader loader;
+    auto connect = [] { return std::make_unique<RecordingSystemd>(std::make_shared<RecordingSystemd::Log>()); };
+    EXPECT_THAT(error_of([&] { manager_from_state(layout, "systemd-user-v1",
+                                                  {{"name=systemd", "/a/rt-c1.scope"}, {"memory", "/m/rt-c1.scope"}},
+                                                  loader, connect); }),
+                HasSubstr("corrupt state: the systemd-user-v1 driver keeps one cgroup, in the name=systemd hierarchy"));
 }
 
 }  // namespace

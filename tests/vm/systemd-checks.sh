@@ -1,5 +1,5 @@
 #!/bin/sh
-# tests/vm/systemd-checks.sh [v1|v2]: rt --systemd-cgroup against a real
+# tests/vm/systemd-checks.sh [v1|v2 [PATTERN]]: rt --systemd-cgroup against a real
 # systemd (PID 1, with dbus), in the VM of scripts/vm-systemd.
 #
 # First what only the systemd driver does: the scope (Delegate=yes, the
@@ -10,7 +10,8 @@
 # host and in the cgroup v2 VM) through systemd: every resource in its file
 # and in its unit property, and delete leaving no unit and no cgroup.
 #
-# The argument is the cgroup version the VM was booted with (checked).
+# The first argument is the cgroup version the VM was booted with (checked);
+# the second, a pattern of the checks to run (at the end).
 # Runs as root; RT_BIN, ROOTFS: see tests/cgroups/lib.sh (the VM's are
 # /opt/rt/bin/rt and /opt/rt/rootfs). Prints TAP.
 
@@ -166,6 +167,15 @@ as_user() {
         env -u DBUS_SESSION_BUS_ADDRESS HOME=/home/rtuser XDG_RUNTIME_DIR="$USER_RUNTIME" "$@"
 }
 user_rt() { as_user timeout "$TIMEOUT" "$RT_BIN" --systemd-cgroup "$@" < /dev/null; }
+
+# After a failed check: rtuser's containers go too.
+cleanup_user_containers() {
+    for id in $(user_rt list -q 2>/dev/null); do
+        user_rt delete --force "$id" > /dev/null 2>&1 || echo "# cleanup: rtuser's rt delete --force $id failed"
+        rm -rf "/tmp/rt-user-bundle-$id"
+    done
+}
+CLEANUP_MORE=cleanup_user_containers
 user_unit_property() { as_user systemctl --user show -p "$2" --value "rt-$1.scope"; }
 
 # A bundle of rtuser's: `rt spec --rootless` with the checks' rootfs, the
@@ -188,11 +198,14 @@ json.dump(c, open(path, "w"))
 PY
 }
 
-# Nothing of the container is left: no state, no unit in rtuser's manager.
+# Nothing of the container is left: no state, no unit in rtuser's manager,
+# no cgroup in any hierarchy.
 user_gone() {
     [ ! -e "$USER_RUNTIME/rt/$1" ] || fail "$USER_RUNTIME/rt/$1 is left"
     state=$(user_unit_property "$1" LoadState)
     [ "$state" = not-found ] || fail "rt-$1.scope is left in rtuser's systemd: LoadState=$state"
+    units=$(as_user systemctl --user list-units --all --plain --no-legend "rt-$1.scope")
+    [ -z "$units" ] || fail "systemctl --user list-units: $units"
     [ -z "$(find /sys/fs/cgroup -name "rt-$1.scope" 2>/dev/null)" ] || fail "cgroup left: $(find /sys/fs/cgroup -name "rt-$1.scope")"
     rm -rf "/tmp/rt-user-bundle-$1"
 }
@@ -214,13 +227,43 @@ check_user_scope_v2() {
     user_gone "$ID"
 }
 
+user_pid() { user_rt state "$1" | sed -n 's/.*"pid": *\([0-9]*\).*/\1/p'; }
+
+# Two processes in the container: the init ($pid) and a child of its own,
+# forked before the init execs (sleep 1000 & exec sleep 1001). Waits until
+# the scope's cgroup.procs ($1) lists both; sets $child.
+#
+# kill_all_reaches_both ID: `kill --all` signals each of them, not only the
+# init: SIGTERM first, which kills the child but not the init of a pid
+# namespace (it has no handler, and only SIGKILL reaches that from outside),
+# then SIGKILL.
+TWO_PROCESSES='["/bin/sh", "-c", "sleep 1000 & exec sleep 1001"]'
+wait_two_processes() {
+    procs=$1/cgroup.procs
+    eventually '[ "$(wc -l < "$procs")" -ge 2 ]' || fail "$procs: $(value "$procs")"
+    child=$(grep -vx "$pid" "$procs")
+    [ "$(wc -l < "$procs")" = 2 ] && [ -n "$child" ] || fail "$procs: $(value "$procs"), init $pid"
+    [ "$(sed -n 's/^PPid:[[:space:]]*//p' "/proc/$child/status")" = "$pid" ] || fail "$child is not the init's child"
+}
+
+kill_all_reaches_both() {
+    user_rt kill --all "$1" TERM || fail "kill --all TERM: exit $?"
+    eventually "! alive $child" || fail "the child $child lives on after kill --all TERM"
+    user_rt kill --all "$1" KILL || fail "kill --all KILL: exit $?"
+    eventually "! alive $pid" || fail "the init $pid lives on after kill --all KILL"
+}
+
+# `rt ps --format json` of rtuser's container: its PIDs as a sorted JSON array.
+sorted_json() { printf '%s\n' "$@" | sort -n | paste -sd, | sed 's/^/[/; s/$/]/'; }
+
 # The lifecycle through rtuser's systemd: create (the unit with the limit,
-# Delegate, the init), start, ps, pause, resume, update, kill, delete.
+# Delegate, the init), start, ps (both processes), pause, resume, update,
+# kill --all (both), delete.
 check_user_lifecycle_v2() {
     user_manager_up
-    user_bundle '["/bin/sh", "-c", "exec sleep 1000"]' '{"memory": {"limit": 33554432}, "pids": {"limit": 50}}'
+    user_bundle "$TWO_PROCESSES" '{"memory": {"limit": 33554432}, "pids": {"limit": 50}}'
     (cd "$UBUNDLE" && user_rt create "$ID") || fail "create: exit $?"
-    pid=$(user_rt state "$ID" | sed -n 's/.*"pid": *\([0-9]*\).*/\1/p')
+    pid=$(user_pid "$ID")
     for pair in ActiveState=active Delegate=yes Slice=user.slice MemoryMax=33554432 TasksMax=50 \
                 "ControlGroup=/user.slice/user-$USER_UID.slice/user@$USER_UID.service/user.slice/rt-$ID.scope"; do
         got=$(user_unit_property "$ID" "${pair%%=*}")
@@ -230,7 +273,10 @@ check_user_lifecycle_v2() {
     [ "$(cat "$dir/memory.max")" = 33554432 ] || fail "memory.max: $(cat "$dir/memory.max")"
     [ "$(cat "$dir/cgroup.procs")" = "$pid" ] || fail "cgroup.procs: $(cat "$dir/cgroup.procs"), init $pid"
     user_rt start "$ID" || fail "start: exit $?"
+    wait_two_processes "$dir"
     user_rt ps "$ID" | grep -qw "$pid" || fail "ps: $(user_rt ps "$ID")"
+    [ "$(user_rt ps --format json "$ID")" = "$(sorted_json "$pid" "$child")" ] ||
+        fail "ps --format json: $(user_rt ps --format json "$ID"), expected the init $pid and $child"
     user_rt pause "$ID" || fail "pause: exit $?"
     user_rt state "$ID" | grep -q '"status": *"paused"' || fail "after pause: $(user_rt state "$ID")"
     [ "$(cat "$dir/cgroup.freeze")" = 1 ] || fail "cgroup.freeze after pause: $(cat "$dir/cgroup.freeze")"
@@ -240,8 +286,7 @@ check_user_lifecycle_v2() {
     [ "$(user_unit_property "$ID" MemoryMax)" = 67108864 ] || fail "MemoryMax after update: $(user_unit_property "$ID" MemoryMax)"
     [ "$(cat "$dir/memory.max")" = 67108864 ] || fail "memory.max after update: $(cat "$dir/memory.max")"
     user_rt events --stats "$ID" | grep -q '"memory"' || fail "events --stats: $(user_rt events --stats "$ID")"
-    user_rt kill --all "$ID" KILL || fail "kill --all: exit $?"
-    eventually "! alive $pid" || fail "the init $pid lives on after kill --all"
+    kill_all_reaches_both "$ID"
     user_rt delete "$ID" || fail "delete: exit $?"
     user_gone "$ID"
 }
@@ -266,6 +311,54 @@ check_user_v1() {
     user_gone "$ID"
 }
 
+# v1: the scope's processes are those of its name=systemd cgroup, which
+# rtuser may read and write: ps lists them all, exec joins it, kill --all
+# reaches every one, delete --force kills them all and stops the unit. No
+# freezer: pause is a clear error; no controller: empty stats, no OOM events.
+check_user_lifecycle_v1() {
+    user_manager_up
+    user_bundle "$TWO_PROCESSES" '{}'
+    (cd "$UBUNDLE" && user_rt create "$ID") || fail "create: exit $?"
+    pid=$(user_pid "$ID")
+    user_rt start "$ID" || fail "start: exit $?"
+    dir=$(hierarchy name=systemd)/user.slice/user-$USER_UID.slice/user@$USER_UID.service/user.slice/rt-$ID.scope
+    wait_two_processes "$dir"
+    [ "$(user_rt ps --format json "$ID")" = "$(sorted_json "$pid" "$child")" ] ||
+        fail "ps --format json: $(user_rt ps --format json "$ID"), expected the init $pid and $child"
+    out=$(user_rt ps "$ID") || fail "ps: exit $?"
+    echo "$out"
+    for p in "$pid" "$child"; do
+        printf '%s\n' "$out" | awk -v p="$p" '$2 == p { found = 1 } END { exit !found }' || fail "ps does not list $p"
+    done
+    err=$(user_rt pause "$ID" 2>&1) && fail "pause succeeded: $err"
+    echo "$err"
+    case $err in *"cannot pause or resume: the container's cgroup has no freezer (cgroup v1: "*) ;; *) fail "pause said: $err" ;; esac
+    user_rt state "$ID" | grep -q '"status": *"running"' || fail "after a failed pause: $(user_rt state "$ID")"
+    user_rt events --stats "$ID" | grep -q '"type": *"stats"' || fail "events --stats: $(user_rt events --stats "$ID" 2>&1)"
+    err=$(user_rt events "$ID" 2>&1) && fail "events succeeded: $err"
+    case $err in *"no OOM events: the container's cgroup has no memory controller"*) ;; *) fail "events said: $err" ;; esac
+    kill_all_reaches_both "$ID"
+    user_rt delete "$ID" || fail "delete: exit $?"
+    user_gone "$ID"
+
+    # A process exec'd into the container (it joins the name=systemd cgroup
+    # alone: on a hybrid boot not the scope's cgroup2 one, which rtuser may
+    # not move a process into) goes with delete --force too.
+    user_bundle "$TWO_PROCESSES" '{}'
+    (cd "$UBUNDLE" && user_rt run --detach "$ID") || fail "run --detach: exit $?"
+    pid=$(user_pid "$ID")
+    wait_two_processes "$dir"
+    user_rt exec --detach --pid-file "$UBUNDLE/exec.pid" "$ID" sleep 1002 || fail "exec --detach: exit $?"
+    exec_pid=$(cat "$UBUNDLE/exec.pid")
+    grep -qx "$exec_pid" "$dir/cgroup.procs" || fail "the exec'd $exec_pid is not in $dir: $(value "$dir/cgroup.procs")"
+    [ "$(user_rt ps --format json "$ID")" = "$(sorted_json "$pid" "$child" "$exec_pid")" ] ||
+        fail "ps --format json: $(user_rt ps --format json "$ID"), expected $pid, $child and the exec'd $exec_pid"
+    user_rt delete --force "$ID" || fail "delete --force: exit $?"
+    eventually "! alive $pid && ! alive $child && ! alive $exec_pid" ||
+        fail "after delete --force: $pid, $child or the exec'd $exec_pid lives on"
+    user_gone "$ID"
+}
+
 # No user bus: an error naming D-Bus and the user's systemd, nothing made.
 check_user_no_bus() {
     user_manager_up
@@ -280,19 +373,29 @@ check_user_no_bus() {
     user_gone "$ID"
 }
 
-t "systemd is PID 1 with dbus, on cgroup $WANT_VERSION" check_systemd_is_pid1
-t "the container's cgroup is a scope: Delegate=yes, its slice, the init in it, accounting" check_scope
-t "SLICE:PREFIX:NAME with a nested slice and with the root slice" check_slices
-t "the device rules as DevicePolicy=strict and DeviceAllow" check_device_properties
-t "a unit of that name already there: a clear error, nothing left, the other unit untouched" check_unit_exists
-t "a create failing after the unit started stops it" check_failed_create_stops_the_unit
-t "systemd unreachable: an error naming D-Bus and systemd, nothing made" check_unreachable
+# The second argument, a shell pattern, runs only the checks whose function
+# names match it (`systemd-checks.sh v1 'check_user_*'`: a quicker boot while
+# working on some); run_cgroup_checks names all of tests/cgroups/checks.sh.
+ONLY=${2:-*}
+run_check() {
+    # shellcheck disable=SC2254
+    case $2 in $ONLY) t "$1" "$2" ;; esac
+}
+
+run_check "systemd is PID 1 with dbus, on cgroup $WANT_VERSION" check_systemd_is_pid1
+run_check "the container's cgroup is a scope: Delegate=yes, its slice, the init in it, accounting" check_scope
+run_check "SLICE:PREFIX:NAME with a nested slice and with the root slice" check_slices
+run_check "the device rules as DevicePolicy=strict and DeviceAllow" check_device_properties
+run_check "a unit of that name already there: a clear error, nothing left, the other unit untouched" check_unit_exists
+run_check "a create failing after the unit started stops it" check_failed_create_stops_the_unit
+run_check "systemd unreachable: an error naming D-Bus and systemd, nothing made" check_unreachable
 if [ "$VERSION" = v2 ]; then
-    t "rootless: the scope in the user's systemd, memory.max the limit inside" check_user_scope_v2
-    t "rootless: create/start/ps/pause/resume/update/kill --all/delete through the user's systemd" check_user_lifecycle_v2
+    run_check "rootless: the scope in the user's systemd, memory.max the limit inside" check_user_scope_v2
+    run_check "rootless: create/start/ps/pause/resume/update/kill --all/delete through the user's systemd" check_user_lifecycle_v2
 else
-    t "rootless on v1: a limit is a clear error, a run without limits is in the user's scope" check_user_v1
+    run_check "rootless on v1: a limit is a clear error, a run without limits is in the user's scope" check_user_v1
+    run_check "rootless on v1: ps/exec/kill --all/delete --force through the scope's name=systemd cgroup, pause a clear error" check_user_lifecycle_v1
 fi
-t "rootless without the user's bus: an error naming D-Bus and the user's systemd, nothing made" check_user_no_bus
-run_cgroup_checks
+run_check "rootless without the user's bus: an error naming D-Bus and the user's systemd, nothing made" check_user_no_bus
+case run_cgroup_checks in $ONLY) run_cgroup_checks ;; esac
 finish

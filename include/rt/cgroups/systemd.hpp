@@ -27,7 +27,11 @@
 // rules (a user cannot load device filters). On cgroup v2 the limits go as
 // for root, into the controllers delegated to the user; on v1 a user manager
 // is delegated no controller: the scope only tracks the processes, and a
-// limit is an error. The drivers are "systemd-user-v1" and "systemd-user-v2".
+// limit is an error. ps, exec, kill --all and delete then go through the
+// scope's cgroup in the name=systemd hierarchy (the only one the state
+// names; the user may read and write its cgroup.procs), pause/resume and
+// OOM events are errors, the stats empty (src/cgroups/processes_only.hpp).
+// The drivers are "systemd-user-v1" and "systemd-user-v2".
 //
 // Which resource becomes which property (runc's tables, per version of
 // cgroups and of systemd) is in unit_properties.cpp and devices.cpp.

@@ -4,7 +4,7 @@
 
 #include "../cgroup_dir.hpp"
 #include "../v1/manager_v1.hpp"
-#include "../no_cgroups.hpp"
+#include "../processes_only.hpp"
 #include "../v2/manager_v2.hpp"
 #include "rt/cgroups/systemd.hpp"
 #include "rt/util/error.hpp"
@@ -18,18 +18,20 @@ constexpr const char* driver_v1 = "systemd-v1";
 constexpr const char* driver_v2 = "systemd-v2";
 constexpr const char* user_driver_v1 = "systemd-user-v1";
 constexpr const char* user_driver_v2 = "systemd-user-v2";
+constexpr const char* user_v1_hierarchy = "name=systemd";
 
 // On cgroup v1 a user's systemd manages only its own (name=systemd)
-// hierarchy: the scope holds the processes, no controller is the user's.
+// hierarchy: the scope holds the processes (ps, kill --all, exec and delete
+// go through its cgroup.procs), no controller is the user's.
 const char* const user_v1_why =
     "cgroup v1: the user's systemd instance is delegated no controller (only cgroup v2 delegates them)";
 
 // The unit's cgroup in the name=systemd hierarchy (v1, rootless): where the
 // user's systemd keeps the scope, recorded in the state.
 std::map<std::string, std::string> user_v1_cgroups(const Layout& layout, const std::string& cgroup) {
-    const Hierarchy* named = layout.find_v1("name=systemd");
+    const Hierarchy* named = layout.find_v1(user_v1_hierarchy);
     if (!named) throw Error("--systemd-cgroup rootless on cgroup v1: no name=systemd hierarchy is mounted");
-    return {{named->key(), named->mount + cgroup}};
+    return {{user_v1_hierarchy, named->mount + cgroup}};
 }
 
 // Where the unit's cgroups are, with the hierarchies of this host: every v1
@@ -60,8 +62,11 @@ public:
           connect_(std::move(connect)),
           control_(std::move(control)) {
         if (user_ && !v2_) {
-            files_ = std::make_unique<NoCgroups>(user_v1_why);
-            user_v1_paths_ = std::move(paths);
+            auto named = paths.find(user_v1_hierarchy);
+            if (paths.size() != 1 || named == paths.end()) {
+                throw Error("corrupt state: the systemd-user-v1 driver keeps one cgroup, in the name=systemd hierarchy");
+            }
+            files_ = std::make_unique<ProcessesOnly>(named->first, named->second, user_v1_why);
         } else if (v2_) {
             auto files = v2::ManagerV2::from_state(layout, paths, loader);
             files->adopt_populated();
@@ -83,9 +88,7 @@ public:
         if (user_) return v2_ ? user_driver_v2 : user_driver_v1;
         return v2_ ? driver_v2 : driver_v1;
     }
-    std::map<std::string, std::string> paths() const override {
-        return user_v1_paths_.empty() ? files_->paths() : user_v1_paths_;
-    }
+    std::map<std::string, std::string> paths() const override { return files_->paths(); }
 
     void check(const spec::Resources& resources) const override {
         files_->check(resources);
@@ -202,7 +205,6 @@ private:
     Connector connect_;
     std::unique_ptr<UnitControl> control_;
     std::unique_ptr<Manager> files_;
-    std::map<std::string, std::string> user_v1_paths_;  // rootless on v1: the name=systemd cgroup only
     spec::Resources resources_;
     std::vector<DeviceRule> devices_;
     bool started_ = false;
