@@ -19,7 +19,8 @@ constexpr void (*commands[])(CLI::App&, rt::cli::Context&) = {
     rt::cli::add_create, rt::cli::add_start,  rt::cli::add_state,    rt::cli::add_kill,
     rt::cli::add_delete, rt::cli::add_run,    rt::cli::add_list,     rt::cli::add_spec,
     rt::cli::add_update, rt::cli::add_pause,  rt::cli::add_resume,   rt::cli::add_ps,
-    rt::cli::add_events, rt::cli::add_exec,   rt::cli::add_features, rt::cli::add_help,
+    rt::cli::add_events, rt::cli::add_exec,   rt::cli::add_features, rt::cli::add_checkpoint,
+    rt::cli::add_restore, rt::cli::add_help,
 };
 
 std::string version_text() {
@@ -29,9 +30,9 @@ std::string version_text() {
            std::to_string(seccomp->micro);
 }
 
-// The command word when it names no command of rt (`rt checkpoint ...`):
+// The command word when it names no command of rt (`rt checkpoin ...`):
 // CLI11 leaves it unparsed, and would say "A subcommand is required", or
-// print the main help for `rt checkpoint --help`.
+// print the main help for `rt checkpoin --help`.
 std::optional<std::string> unknown_command(const CLI::App& app) {
     if (!app.get_subcommands().empty()) return std::nullopt;
     auto rest = app.remaining();
