@@ -5,6 +5,7 @@
 
 #include <iostream>
 #include <optional>
+#include <string_view>
 
 #include "cli/commands.hpp"
 #include "rt/linux/self_protect.hpp"
@@ -15,12 +16,18 @@ namespace {
 
 // Every command of rt, in the order `rt --help` lists them. A new command is
 // one add_* function in cli/ and one line here.
-constexpr void (*commands[])(CLI::App&, rt::cli::Context&) = {
-    rt::cli::add_create, rt::cli::add_start,  rt::cli::add_state,    rt::cli::add_kill,
-    rt::cli::add_delete, rt::cli::add_run,    rt::cli::add_list,     rt::cli::add_spec,
-    rt::cli::add_update, rt::cli::add_pause,  rt::cli::add_resume,   rt::cli::add_ps,
-    rt::cli::add_events, rt::cli::add_exec,   rt::cli::add_features, rt::cli::add_checkpoint,
-    rt::cli::add_restore, rt::cli::add_help,
+struct Command {
+    std::string_view name;
+    void (*add)(CLI::App&, rt::cli::Context&);
+};
+constexpr Command commands[] = {
+    {"create", rt::cli::add_create}, {"start", rt::cli::add_start},   {"state", rt::cli::add_state},
+    {"kill", rt::cli::add_kill},     {"delete", rt::cli::add_delete}, {"run", rt::cli::add_run},
+    {"list", rt::cli::add_list},     {"spec", rt::cli::add_spec},     {"update", rt::cli::add_update},
+    {"pause", rt::cli::add_pause},   {"resume", rt::cli::add_resume}, {"ps", rt::cli::add_ps},
+    {"events", rt::cli::add_events}, {"exec", rt::cli::add_exec},     {"features", rt::cli::add_features},
+    {"checkpoint", rt::cli::add_checkpoint}, {"restore", rt::cli::add_restore},
+    {"help", rt::cli::add_help},
 };
 
 std::string version_text() {
@@ -52,11 +59,9 @@ int usage_error(const rt::cli::Context& ctx, const std::string& message, int sta
     return status;
 }
 
-// True for the commands that enter a container (create, run, exec): they
-// run from a read-only copy of rt's binary (rt/linux/self_protect.hpp). The
-// command word is the first argument that is neither a global option nor the
-// value of one.
-bool enters_a_container(int argc, char** argv) {
+// The command word: the first argument that is neither a global option nor
+// the value of one ("" when there is none).
+std::string_view command_word(int argc, char** argv) {
     for (int i = 1; i < argc; ++i) {
         std::string_view word = argv[i];
         if (word == "--root" || word == "--log" || word == "--log-format" || word == "--rootless") {
@@ -64,18 +69,49 @@ bool enters_a_container(int argc, char** argv) {
             continue;
         }
         if (!word.empty() && word[0] == '-') continue;
-        return word == "create" || word == "run" || word == "exec";
+        return word;
     }
-    return false;
+    return {};
 }
 
-// Before any other static initialiser: the first run of rt, which only
-// re-executes itself, pays for nothing else (glibc passes argc and argv to
-// initialisers, static binaries too). std::cerr does not exist yet.
-__attribute__((constructor(101))) void run_from_protected_copy(int argc, char** argv, char**) {
+// True for the commands that enter a container (create, run, exec): they
+// run from a read-only copy of rt's binary (rt/linux/self_protect.hpp).
+bool enters_a_container(int argc, char** argv) {
+    std::string_view word = command_word(argc, argv);
+    return word == "create" || word == "run" || word == "exec";
+}
+
+// Only the command asked for is built: CLI11 builds every option of every
+// command it is given, 1.6M of the 1.8M instructions of a short command
+// (callgrind, `rt list`). Help, version and any other word (an unknown
+// command, `help`, none) get all of them, so that what they print or refuse
+// knows every command.
+void add_commands(CLI::App& app, rt::cli::Context& ctx, int argc, char** argv) {
+    std::string_view word = command_word(argc, argv);
+    bool asks_for_help = false;
+    for (int i = 1; i < argc; ++i) {
+        std::string_view arg = argv[i];
+        asks_for_help |= arg == "-h" || arg == "--help" || arg == "-v" || arg == "--version";
+    }
+    if (!asks_for_help && word != "help") {
+        for (const auto& command : commands) {
+            if (command.name == word) {
+                command.add(app, ctx);
+                return;
+            }
+        }
+    }
+    for (const auto& command : commands) command.add(app, ctx);
+}
+
+// Before any other static initialiser, so that nothing else has run when rt
+// swaps its executable for the read-only copy (and, where it must re-execute
+// itself instead, the first run pays for nothing else). glibc passes argc and
+// argv to initialisers, static binaries too. std::cerr does not exist yet.
+__attribute__((constructor(101))) void protect_own_binary(int argc, char** argv, char**) {
     if (!enters_a_container(argc, argv)) return;
     try {
-        rt::linux::reexec_from_protected_copy(argv);
+        rt::linux::run_from_protected_copy(argv);
     } catch (const std::exception& e) {
         std::string message = std::string("rt: ") + e.what() + "\n";
         ssize_t ignored = ::write(STDERR_FILENO, message.data(), message.size());
@@ -98,7 +134,7 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     app.fallthrough();
     rt::cli::add_global_options(app, ctx);
-    for (auto add : commands) add(app, ctx);
+    add_commands(app, ctx, argc, argv);
 
     try {
         app.parse(argc, argv);
@@ -118,10 +154,10 @@ int main(int argc, char** argv) {
     }
 
     try {
-        const auto& g = ctx.globals;
+        auto& g = ctx.globals;
         rt::log::configure(g.log, g.log_format == "json" ? rt::log::Format::json : rt::log::Format::text,
                            g.debug);
-        rt::cli::check_globals(g);
+        rt::cli::resolve_globals(g, app.get_option("--root")->count() > 0);
         return ctx.action ? ctx.action() : 0;
     } catch (const std::exception& e) {
         rt::log::fatal(e.what());

@@ -1,5 +1,6 @@
 // Choosing the manager: v2 on a unified host, v1 on a legacy or hybrid one;
 // for an existing container, the driver its state names (cgroupfs or systemd).
+#include "no_cgroups.hpp"
 #include "rt/cgroups/manager.hpp"
 #include "rt/cgroups/systemd.hpp"
 #include "rt/util/error.hpp"
@@ -16,6 +17,8 @@ std::unique_ptr<Manager> manager_for_create(const Layout& layout, const std::opt
     return v1::ManagerV1::for_create(layout, cgroups_path, id);
 }
 
+std::unique_ptr<Manager> no_cgroups(std::string why) { return std::make_unique<NoCgroups>(std::move(why)); }
+
 std::unique_ptr<Manager> manager_from_state(const Layout& layout, const std::string& driver,
                                             const std::map<std::string, std::string>& paths,
                                             DeviceFilterLoader* loader) {
@@ -23,6 +26,7 @@ std::unique_ptr<Manager> manager_from_state(const Layout& layout, const std::str
         return v2::ManagerV2::from_state(layout, paths, loader ? *loader : kernel_device_filter_loader());
     }
     if (driver == "cgroupfs-v1") return v1::ManagerV1::from_state(layout, paths);
+    if (driver == "none") return no_cgroups("the container was made rootless, without a cgroup");
     if (driver.rfind("systemd-", 0) == 0) {
         return systemd::manager_from_state(layout, driver, paths, loader ? *loader : kernel_device_filter_loader());
     }

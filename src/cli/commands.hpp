@@ -20,6 +20,7 @@ struct Globals {
     bool debug = false;
     bool systemd_cgroup = false;
     std::string rootless = "auto";
+    bool is_rootless = false;  // --rootless as resolved (rt/util/caller.hpp)
 };
 
 struct Context {
@@ -64,6 +65,8 @@ std::string unknown_command_message(const std::string& name);
 void reject_unknown_option(const std::string& first_word);
 
 // Refuses global flags this build cannot honour, with a clear error.
-void check_globals(const Globals& globals);
+// After parsing: --rootless resolved, and --root's default where it was not
+// given (`root_given`): $XDG_RUNTIME_DIR/rt when rootless.
+void resolve_globals(Globals& globals, bool root_given);
 
 }  // namespace rt::cli

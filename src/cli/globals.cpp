@@ -1,4 +1,7 @@
 #include "commands.hpp"
+#include <cstdlib>
+
+#include "rt/util/caller.hpp"
 #include "rt/util/error.hpp"
 
 namespace rt::cli {
@@ -24,10 +27,9 @@ void reject_unknown_option(const std::string& first_word) {
     if (first_word.size() > 1 && first_word[0] == '-') throw CLI::ExtrasError({first_word});
 }
 
-void check_globals(const Globals& globals) {
-    if (globals.rootless == "true") {
-        throw Error("--rootless=true: rootless containers are not supported by rt");
-    }
+void resolve_globals(Globals& globals, bool root_given) {
+    globals.is_rootless = rootless_mode(globals.rootless);
+    if (!root_given) globals.root = default_state_root(globals.is_rootless, ::getenv("XDG_RUNTIME_DIR"));
 }
 
 }  // namespace rt::cli

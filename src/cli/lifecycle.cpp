@@ -32,6 +32,7 @@ void add_create(CLI::App& app, Context& ctx) {
     sub->callback([&ctx, options] {
         ctx.action = [&ctx, options] {
             options->systemd_cgroup = ctx.globals.systemd_cgroup;
+            options->rootless = ctx.globals.is_rootless;
             container::create(ctx.store(), *options);
             return 0;
         };
@@ -114,6 +115,7 @@ void add_run(CLI::App& app, Context& ctx) {
         ctx.action = [&ctx, options] {
             container::RunOptions run = *options;
             run.create.systemd_cgroup = ctx.globals.systemd_cgroup;
+            run.create.rootless = ctx.globals.is_rootless;
             // `rt run some/bundle/`: the one argument names a bundle, and its
             // base name is the ID.
             if (run.create.bundle.empty() && ::access((run.create.id + "/config.json").c_str(), F_OK) == 0) {

@@ -1,5 +1,10 @@
 #include "container_cgroups.hpp"
 
+#include <unistd.h>
+
+#include <map>
+#include <optional>
+
 #include "rt/cgroups/systemd.hpp"
 #include "rt/util/error.hpp"
 #include "rt/util/log.hpp"
@@ -18,6 +23,18 @@ const spec::Resources& resources_of(const spec::Spec& spec) {
     return spec.linux && spec.linux->resources ? *spec.linux->resources : none;
 }
 
+// Why this user could not make the cgroup directories `paths` (the nearest
+// existing directory above each one is not writable); nullopt when it can.
+std::optional<std::string> why_not_delegated(const std::map<std::string, std::string>& paths) {
+    for (const auto& [controller, path] : paths) {
+        std::string dir = path;
+        while (!dir.empty() && ::access(dir.c_str(), F_OK) != 0) dir = dir.substr(0, dir.rfind('/'));
+        if (dir.empty()) dir = "/";
+        if (::access(dir.c_str(), W_OK) != 0) return dir + " is not writable by this user";
+    }
+    return std::nullopt;
+}
+
 }  // namespace
 
 std::vector<cgroups::DeviceRule> device_rules_of(const spec::Spec& spec) {
@@ -26,12 +43,13 @@ std::vector<cgroups::DeviceRule> device_rules_of(const spec::Spec& spec) {
                                            spec.linux ? spec.linux->devices : no_devices);
 }
 
-std::unique_ptr<cgroups::Manager> plan_cgroups(const spec::Spec& spec, const std::string& id, bool systemd) {
+std::unique_ptr<cgroups::Manager> plan_cgroups(const spec::Spec& spec, const std::string& id, bool systemd,
+                                               bool rootless) {
     std::optional<std::string> path = spec.linux ? spec.linux->cgroups_path : std::nullopt;
     std::unique_ptr<cgroups::Manager> manager;
     try {
         if (systemd) {
-            cgroups::systemd::unit_path(path, id);  // a bad path is the config's fault, systemd or not
+            cgroups::systemd::unit_path(path, id, rootless);  // a bad path is the config's fault, systemd or not
         } else {
             manager = cgroups::manager_for_create(host_layout(), path, id);
         }
@@ -39,8 +57,15 @@ std::unique_ptr<cgroups::Manager> plan_cgroups(const spec::Spec& spec, const std
         throw e.with_context("config.json");
     }
     if (systemd) {
+        // Rootless, the user's own systemd instance (as runc's).
         manager = cgroups::systemd::manager_for_create(host_layout(), path, id,
-                                                       cgroups::kernel_device_filter_loader());
+                                                       cgroups::kernel_device_filter_loader(), rootless);
+    }
+    if (rootless && !systemd) {
+        if (auto why = why_not_delegated(manager->paths())) {
+            log::debug("rootless: no cgroup for ", id, ": ", *why);
+            manager = cgroups::no_cgroups(*why);
+        }
     }
     try {
         manager->check(resources_of(spec));

@@ -19,7 +19,11 @@ namespace rt::container {
 // `systemd`: the systemd driver (--systemd-cgroup), which connects to
 // systemd here, so that an unreachable one fails the create before anything
 // is made.
-std::unique_ptr<cgroups::Manager> plan_cgroups(const spec::Spec& spec, const std::string& id, bool systemd);
+// `rootless`: the cgroups are used only where the user may make them (a
+// delegated subtree); otherwise the container gets none, and a limit in the
+// config is then an error naming it.
+std::unique_ptr<cgroups::Manager> plan_cgroups(const spec::Spec& spec, const std::string& id, bool systemd,
+                                               bool rootless = false);
 
 // The parent's step before `proceed`: makes the cgroups, writes the limits
 // and the device rules, moves the init in, and records where they are in

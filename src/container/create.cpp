@@ -51,12 +51,13 @@ std::string absolute_directory(const std::string& path, const std::string& what)
 // Checks of rt's own, beyond the spec's: what this runtime needs to work.
 void check_runtime_requirements(const spec::Spec& spec) {
     if (!spec.linux) throw Error(".linux: required on Linux");
-    const auto* mount_ns = spec.linux->find_namespace(spec::NamespaceType::mount);
-    if (!mount_ns || mount_ns->path) {
-        // rt builds the rootfs with mounts: doing that in a mount namespace
-        // it shares with the host (or with another container) would change
-        // theirs.
-        throw Error(".linux.namespaces: rt needs a new mount namespace (type \"mount\" without a path)");
+    if (!spec.linux->find_namespace(spec::NamespaceType::mount)) {
+        // rt builds the rootfs with mounts: doing that in the host's mount
+        // namespace would change the host's. A mount namespace joined by
+        // path is the caller's choice (as with runc): rt builds the rootfs
+        // there, and pivot_root moves the processes already in it that
+        // stood at its root.
+        throw Error(".linux.namespaces: rt needs a mount namespace (type \"mount\", new or joined by path)");
     }
 }
 
@@ -135,7 +136,7 @@ Plan plan_create(const CreateOptions& options, const std::string& state_root) {
     check_passed_fds(plan.passed_fds);
     if (!options.console_socket.empty()) plan.console_socket = connect_console_socket(options.console_socket);
     if (!options.pidfd_socket.empty()) plan.pidfd_socket = connect_fd_socket(options.pidfd_socket, "--pidfd-socket");
-    plan.cgroups = plan_cgroups(plan.spec, options.id, options.systemd_cgroup);  // errors name config.json
+    plan.cgroups = plan_cgroups(plan.spec, options.id, options.systemd_cgroup, options.rootless);  // errors name config.json
     plan.lxcfs = linux::plan_lxcfs(plan.spec);  // rt.lxcfs: lxcfs must be there (it names itself)
     plan.mount_trees = linux::prepare_mount_trees(plan.spec, plan.mounts, plan.bundle);
     return plan;
@@ -282,13 +283,10 @@ Created create_container(const state::Store& store, const CreateOptions& options
 
         try {
             drive_init(plan, init, state, created, hooks_due);
-        } catch (const Error& e) {
+        } catch (const linux::ChildVanished& e) {
             // Say how the init ended when it died without a word.
-            std::string message = e.what();
-            if (message.rfind("container init exited", 0) == 0) {
-                message += " (" + wait_status_text(wait_child(init.pid)) + ")";
-                init.pid = 0;
-            }
+            std::string message = std::string(e.what()) + " (" + wait_status_text(wait_child(init.pid)) + ")";
+            init.pid = 0;
             throw Error(message, e.err());
         }
 

@@ -1,6 +1,7 @@
 // Pieces of the lifecycle shared by several commands (internal to container/).
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include "rt/container/container.hpp"
@@ -62,6 +63,12 @@ void check_passed_fds(int count);
 
 // The spec's state JSON, as `rt state` prints it and hooks read it.
 std::string oci_state_json(const state::ContainerState& state, Status status, bool pretty);
+
+// A container's status from its init's /proc entry; `frozen` (reads the
+// freezer) and `fifo_exists` are asked only when the answer depends on
+// them. status_of() is this with the state's cgroups and fifo path.
+Status live_status(const state::ContainerState& state, const std::function<bool()>& frozen,
+                   const std::function<bool()>& fifo_exists);
 
 // What hooks run by rt itself (runtime namespace) read: the pid as the host
 // sees it.

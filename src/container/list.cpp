@@ -1,10 +1,12 @@
 // rt list: every container under --root, as runc's table, JSON or IDs.
+#include <fcntl.h>
 #include <sys/stat.h>
 
 #include <algorithm>
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "container_cgroups.hpp"
 #include "internal.hpp"
 #include "rt/util/passwd.hpp"
 
@@ -25,25 +27,32 @@ std::string list(const state::Store& store, const ListOptions& options) {
     };
     std::vector<Row> rows;
     std::map<uid_t, std::string> owners;  // /etc/passwd is read once per owner, not per container
-    for (const auto& id : store.list()) {
-        try {
-            Row row{store.load(id), Status::creating, ""};
-            row.status = status_of(store, row.state);
-            row.state.cgroup_paths.clear();  // not shown: its memory serves the next container
-            struct stat st {};
-            if (::stat(store.dir(id).c_str(), &st) == 0) {
-                auto [owner, unseen] = owners.try_emplace(st.st_uid);
-                if (unseen) {
-                    auto user = host_user(st.st_uid);
-                    owner->second = user ? user->name : std::to_string(st.st_uid);
+    // Each state is read without its cgroup paths (most of a v1 state file):
+    // they are needed only to read the freezer, and then read in full.
+    store.for_each_listed(false, [&](state::Store::Listed& listed) {
+        const int dir = listed.dir.get();
+        Row row{std::move(listed.state), Status::creating, ""};
+        row.status = live_status(
+            row.state,
+            [&] {
+                try {
+                    return is_frozen(store.load(row.state.id));
+                } catch (const state::NotFound&) {
+                    return false;
                 }
-                row.owner = owner->second;
-            }
-            rows.push_back(std::move(row));
-        } catch (const state::NotFound&) {
-            // Being created or deleted right now: not listed, as with runc.
+            },
+            [&] {
+                struct stat st {};
+                return ::fstatat(dir, "exec.fifo", &st, AT_SYMLINK_NOFOLLOW) == 0;
+            });
+        auto [owner, unseen] = owners.try_emplace(listed.owner);
+        if (unseen) {
+            auto user = host_user(listed.owner);
+            owner->second = user ? user->name : std::to_string(listed.owner);
         }
-    }
+        row.owner = owner->second;
+        rows.push_back(std::move(row));
+    });
 
     if (options.json) {
         nlohmann::ordered_json array = nlohmann::ordered_json::array();

@@ -21,14 +21,17 @@ void update(const state::Store& store, const std::string& id, const spec::Resour
 
     // Device rules change only when given. containerd sends the whole
     // resources object back, device rules included, on every update: the
-    // same rules as at create are no change, even where (v1) rt could not
-    // change them.
+    // same rules as at create are no change, even where (v1, rootless
+    // systemd) rt could not change them.
     std::vector<cgroups::DeviceRule> rules;
     bool new_rules = false;
     if (!resources.devices.empty()) {
         rules = device_rules_of(updated);
-        bool v1 = cgroups->driver().size() > 3 && cgroups->driver().compare(cgroups->driver().size() - 3, 3, "-v1") == 0;
-        new_rules = rules != device_rules_of(saved) || !v1;
+        const std::string& driver = cgroups->driver();
+        bool v1 = driver.size() > 3 && driver.compare(driver.size() - 3, 3, "-v1") == 0;
+        // The user's systemd (rootless) takes no device rules at all.
+        bool fixed = v1 || driver.rfind("systemd-user-", 0) == 0;
+        new_rules = rules != device_rules_of(saved) || !fixed;
     }
     try {
         cgroups->update(resources, new_rules ? &rules : nullptr);

@@ -24,9 +24,13 @@ void die_with_parent() {
     if (::prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) throw_errno("prctl(PR_SET_PDEATHSIG)");
 }
 
-void begin_child() {
+void begin_child(bool undumpable) {
     reset_signals();
     die_with_parent();
+    if (undumpable) become_undumpable();
+}
+
+void become_undumpable() {
     if (::prctl(PR_SET_DUMPABLE, 0) < 0) throw_errno("prctl(PR_SET_DUMPABLE)");
 }
 

@@ -57,12 +57,14 @@ pid_t host_pid(int host_proc) {
     return static_cast<pid_t>(std::stol(std::string(self, static_cast<size_t>(n))));
 }
 
-[[noreturn]] void run(const ExecConfig& config, NamespacePlan& namespaces, Channel& channel) {
+// `step`: where the setup is, for the error the child sends when it fails.
+[[noreturn]] void run(const ExecConfig& config, NamespacePlan& namespaces, Channel& channel, const char*& step) {
     SyncOrder order(Flow::exec);
     const spec::Process& process = *config.process;
     const ProcessSecurity& security = *config.security;
     expect(channel, order, Sync::proceed);
 
+    step = "seccomp";
     // The host's /proc and the notify listener are reachable only before
     // the mount namespace changes.
     unique_fd host_proc(::open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC));
@@ -75,14 +77,17 @@ pid_t host_pid(int host_proc) {
     }
     SysinfoFilter sysinfo(config.sysinfo_agent_socket);  // rt.lxcfs: as the host's root, like the init
 
+    step = "namespaces";
     enter_namespaces(namespaces);
     // setns into the mount namespace made its root ours.
     unique_fd root(::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
     if (!root) throw_errno("open / in the container");
 
+    step = "process settings";
     apply_process_settings(security, host_proc.get());
     sysinfo.load();  // as root, before the user switch and the profile
     host_proc.reset();
+    step = "terminal";
     if (process.terminal) {
         Pty pty = open_container_pty(root.get(), process.console_size);
         make_controlling_terminal(pty);
@@ -91,8 +96,10 @@ pid_t host_pid(int host_proc) {
         new_session();
     }
     root.reset();
+    step = "user";
     ExecPlan plan = become_user(process, security, seccomp, "running", config.preserve_fds);
     keep_running_without_parent();
+    step = "exec";
     seccomp.load("running");  // last: the fewer calls after it, the fewer a profile must allow
     exec_process(plan, process.user.umask.value_or(0022));
 }
@@ -100,15 +107,13 @@ pid_t host_pid(int host_proc) {
 }  // namespace
 
 void exec_main(const ExecConfig& config, NamespacePlan& namespaces, Channel& channel) {
+    const char* step = "start";
     try {
         drop_inherited_fds(config, namespaces, channel);
         begin_child();
-        run(config, namespaces, channel);
+        run(config, namespaces, channel, step);
     } catch (const std::exception& e) {
-        try {
-            channel.send(static_cast<uint32_t>(Sync::error), e.what());
-        } catch (...) {
-        }
+        send_error(channel, step, e);
     }
     ::_exit(1);
 }

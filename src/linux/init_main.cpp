@@ -68,7 +68,8 @@ unique_fd wait_for_start(InitContext& ctx) {
     ::_exit(1);
 }
 
-[[noreturn]] void run(const InitConfig& config, NamespacePlan& namespaces, Channel& channel) {
+// `step`: where the setup is, for the error the init sends when it fails.
+[[noreturn]] void run(const InitConfig& config, NamespacePlan& namespaces, Channel& channel, const char*& step) {
     SyncOrder order;
     InitContext ctx(config, kernel_syscalls());
     ctx.new_mount_ns = (namespaces.unshare_flags & CLONE_NEWNS) != 0;
@@ -76,7 +77,9 @@ unique_fd wait_for_start(InitContext& ctx) {
     ctx.new_user_ns = (namespaces.clone_flags & CLONE_NEWUSER) != 0;
 
     expect(channel, order, Sync::proceed);
+    become_undumpable();  // the maps are written: nobody needs our /proc files
 
+    step = "namespaces";
     // rt.lxcfs: connects to the agent while the host's paths are reachable
     // and the init is still the host's root (the socket is rt's).
     SysinfoFilter sysinfo(config.sysinfo_agent_socket);
@@ -88,27 +91,38 @@ unique_fd wait_for_start(InitContext& ctx) {
     ctx.host_proc.reset(::open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC));
     if (!ctx.host_proc) throw_errno("open /proc");
 
+    step = "rootfs";
     prepare_rootfs(ctx);
+    step = "mounts";
     mount_all(ctx);
     bind_lxcfs_files(ctx);
+    step = "devices";
     create_devices(ctx);
     const spec::Process& process = *ctx.spec.process;
     if (process.terminal) create_console_mountpoint(ctx.root.get());
 
+    step = "hooks";
     send(channel, order, Sync::run_hooks);
     expect(channel, order, Sync::hooks_done);
     run_container_hooks(ctx, HookPhase::create_container);
 
+    step = "seccomp";
     SeccompSession seccomp = prepare_seccomp(ctx);
+    step = "pivot_root";
     enter_rootfs(ctx);
     finish_rootfs(ctx);
+    step = "hostname";
     set_identity(ctx.spec);
+    step = "sysctl";
     apply_sysctl(ctx);
+    step = "protected paths";
     protect_paths(ctx);
 
+    step = "process settings";
     const ProcessSecurity& security = *config.security;
     apply_process_settings(security, ctx.host_proc.get());
     sysinfo.load();  // as root, before the user switch and the profile
+    step = "terminal";
     if (process.terminal) {
         Pty pty = open_container_pty(ctx.root.get(), process.console_size);
         mount_console(ctx.root.get(), pty.slave.get());
@@ -117,6 +131,7 @@ unique_fd wait_for_start(InitContext& ctx) {
     } else {
         new_session();
     }
+    step = "user";
     ExecPlan plan = become_user(process, security, seccomp, "creating", config.preserve_fds);
     unique_fd reaping_init = make_reaping_init(ctx.spec);  // rt.init: before the profile can refuse memfd_create
 
@@ -155,16 +170,15 @@ void drop_inherited_fds(const InitConfig& config, NamespacePlan& namespaces, Cha
 }  // namespace
 
 void init_main(const InitConfig& config, NamespacePlan& namespaces, Channel& channel) {
+    const char* step = "start";
     try {
         drop_inherited_fds(config, namespaces, channel);
-        begin_child();
-        run(config, namespaces, channel);
+        const int alone = CLONE_NEWUSER | CLONE_NEWPID;  // see become_undumpable
+        begin_child((namespaces.clone_flags & alone) != alone);
+        run(config, namespaces, channel, step);
     } catch (const std::exception& e) {
         if (channel.fd() >= 0) {
-            try {
-                channel.send(static_cast<uint32_t>(Sync::error), e.what());
-            } catch (...) {
-            }
+            send_error(channel, step, e);
         } else {
             std::string message = std::string("rt: ") + e.what() + "\n";
             ssize_t ignored = ::write(STDERR_FILENO, message.data(), message.size());

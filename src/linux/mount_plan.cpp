@@ -57,4 +57,10 @@ bool dev_is_bind_mounted(const spec::Spec& spec, const MountPlan& plan) {
     return false;
 }
 
+std::string mount_source(const spec::Mount& mount, const std::string& bundle) {
+    std::string source = mount.source.value_or("");
+    if (!source.empty() && source[0] != '/') source = bundle + "/" + source;
+    return source;
+}
+
 }  // namespace rt::linux

@@ -5,8 +5,11 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <cerrno>
+
 #include "rt/linux/mount_options.hpp"
 #include "rt/linux/user_namespace.hpp"
+#include "rt/linux/mount_plan.hpp"
 #include "rt/util/error.hpp"
 
 namespace rt::linux {
@@ -25,19 +28,21 @@ unique_fd mapping_namespace(const spec::Spec& spec, const spec::Mount& mount) {
     return fd;
 }
 
-std::string source_of(const spec::Mount& mount, const std::string& bundle) {
-    std::string source = mount.source.value_or("");
-    if (!source.empty() && source[0] != '/') source = bundle + "/" + source;
-    return source;
-}
-
 // A detached copy of the source (its submounts too for "rbind"), looked up
-// by the host's root in the host's mount namespace.
-unique_fd clone_source(const std::string& source, const MountOptions& options) {
+// by the host's root in the host's mount namespace; an empty fd where this
+// process may not copy mounts (EPERM: no CAP_SYS_ADMIN over its mount
+// namespace, a rootless rt).
+unique_fd try_clone_source(const std::string& source, const MountOptions& options) {
     unsigned clone_flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC;
     if (options.recursive_bind) clone_flags |= AT_RECURSIVE;
     unique_fd tree(static_cast<int>(::syscall(SYS_open_tree, AT_FDCWD, source.c_str(), clone_flags)));
-    if (!tree) throw_errno("open_tree " + source);
+    if (!tree && errno != EPERM) throw_errno("open_tree " + source);
+    return tree;
+}
+
+unique_fd clone_source(const std::string& source, const MountOptions& options) {
+    unique_fd tree = try_clone_source(source, options);
+    if (!tree) throw_errno(EPERM, "open_tree " + source);
     return tree;
 }
 
@@ -66,9 +71,16 @@ std::vector<unique_fd> prepare_mount_trees(const spec::Spec& spec, const MountPl
         bool idmap = !mount.uid_mappings.empty() || options.idmap;
         if (!idmap && !(user_ns && plan.mounts[i].bind)) continue;
         try {
-            std::string source = source_of(mount, bundle);
+            std::string source = mount_source(mount, bundle);
+            if (!idmap) {
+                // Only a privileged rt may copy a mount of its namespace; an
+                // unprivileged one (rootless) has no more reach than its
+                // container's root, which then binds the path itself.
+                fds[i] = try_clone_source(source, options);
+                continue;
+            }
             fds[i] = clone_source(source, options);
-            if (idmap) idmap_tree(fds[i].get(), spec, mount, options, source);
+            idmap_tree(fds[i].get(), spec, mount, options, source);
         } catch (const Error& e) {
             throw e.with_context("mount " + mount.destination);
         }

@@ -21,12 +21,6 @@
 namespace rt::linux {
 namespace {
 
-std::string source_path(const InitContext& ctx, const spec::Mount& m) {
-    std::string source = m.source.value_or("");
-    if (!source.empty() && source[0] != '/') source = ctx.config.bundle + "/" + source;
-    return source;
-}
-
 void do_mount(Syscalls& sys, const std::string& what, const std::string& source, int target_fd,
               const char* type, unsigned long flags, const std::string& data) {
     if (sys.mount(source.empty() ? nullptr : source.c_str(), fd_path(target_fd).c_str(), type,
@@ -134,7 +128,7 @@ void mount_one(InitContext& ctx, const spec::Mount& m, const PlannedMount& plann
     unique_fd target;
     unique_fd covered;  // tmpcopyup
     if (bind) {
-        std::string source = source_path(ctx, m);
+        std::string source = mount_source(m, ctx.config.bundle);
         struct stat st {};
         int found = tree_fd >= 0 ? ::fstat(tree_fd, &st) : ::stat(source.c_str(), &st);
         if (found < 0) throw_errno(what + ": source " + source);

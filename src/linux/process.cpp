@@ -80,7 +80,19 @@ std::string look_up(const std::string& command, const std::vector<std::string>& 
 void set_user(const spec::Process& process) {
     const auto& user = process.user;
     std::vector<gid_t> groups(user.additional_gids.begin(), user.additional_gids.end());
-    if (::setgroups(groups.size(), groups.data()) < 0) throw_errno("setgroups");
+    if (::setgroups(groups.size(), groups.data()) < 0) {
+        // A user namespace whose maps an unprivileged rt wrote has setgroups
+        // "deny" (user_namespaces(7)): with no group to set there is none
+        // to drop either, as runc; asked-for groups are an error.
+        int err = errno;
+        auto policy = read_file_if_exists("/proc/self/setgroups");
+        bool denied = err == EPERM && policy && policy->rfind("deny", 0) == 0;
+        if (!denied || !groups.empty()) {
+            throw_errno(err, denied ? "setgroups (additionalGids need a user namespace whose maps allow setgroups: "
+                                      "rootless, map them with newgidmap)"
+                                    : "setgroups");
+        }
+    }
     if (::setresgid(user.gid, user.gid, user.gid) < 0) {
         throw_errno("setresgid " + std::to_string(user.gid));
     }

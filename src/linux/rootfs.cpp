@@ -2,16 +2,21 @@
 // pivot_root, and made read-only when root.readonly asks.
 #include <fcntl.h>
 #include <sys/mount.h>
+#include <linux/magic.h>
+#include <sys/statfs.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <vector>
 
 #include "rt/linux/mount_plan.hpp"
 #include "rt/linux/mountinfo.hpp"
 #include "rt/linux/path_in_root.hpp"
 #include "rt/util/error.hpp"
+#include "rt/util/log.hpp"
 #include "steps.hpp"
 
 namespace rt::linux {
@@ -50,15 +55,31 @@ unsigned long locked_mount_flags(const char* path) {
 
 namespace {
 
-void pivot_root_into(Syscalls& sys, const std::string& rootfs) {
-    // pivot_root(".", ".") stacks the old root on top of the new one; the
-    // old root is then unmounted from where we stand. No directory for the
-    // old root is needed in the container (the trick runc uses).
+// Whether "/" is the initial ramfs (a diskless boot, a VM started from an
+// initramfs): the root of the mount tree, which pivot_root cannot move
+// ("rootfs" in mountinfo, a ramfs or tmpfs).
+bool root_is_initial_ramfs() {
+    struct statfs fs {};
+    if (::statfs("/", &fs) < 0) return false;
+    if (fs.f_type != RAMFS_MAGIC && fs.f_type != TMPFS_MAGIC) return false;
+    auto mounts = read_mountinfo();
+    const MountInfo* root = mount_containing(mounts, "/");
+    return root && root->fs_type == "rootfs";
+}
+
+// pivot_root(".", ".") stacks the old root on top of the new one; the old
+// root is then unmounted from where we stand. No directory for the old root
+// is needed in the container (the trick runc uses). False, with nothing
+// changed, when "/" is the initial ramfs, which pivot_root refuses.
+bool pivot_root_into(Syscalls& sys, const std::string& rootfs) {
     int old_root = ::open("/", O_DIRECTORY | O_RDONLY | O_CLOEXEC);
     if (old_root < 0) throw_errno("open /");
     unique_fd old_root_fd(old_root);
     if (::chdir(rootfs.c_str()) < 0) throw_errno("chdir " + rootfs);
-    if (sys.pivot_root(".", ".") < 0) throw_errno("pivot_root " + rootfs);
+    if (sys.pivot_root(".", ".") < 0) {
+        if (errno == EINVAL && root_is_initial_ramfs()) return false;
+        throw_errno("pivot_root " + rootfs);
+    }
     if (::fchdir(old_root_fd.get()) < 0) throw_errno("fchdir to the old root");
     // Keep the unmount from propagating to the host's mounts.
     if (sys.mount(nullptr, ".", nullptr, MS_SLAVE | MS_REC, nullptr) < 0) {
@@ -66,9 +87,41 @@ void pivot_root_into(Syscalls& sys, const std::string& rootfs) {
     }
     if (sys.umount2(".", MNT_DETACH) < 0) throw_errno("unmount the old root");
     if (::chdir("/") < 0) throw_errno("chdir /");
+    return true;
+}
+
+// Under chroot the host's mounts stay in the container's mount namespace,
+// below its root. As runc does before MS_MOVE + chroot: every whole procfs
+// and sysfs of the host outside the rootfs is unmounted (covered by an
+// empty tmpfs where it cannot be), so that the kernel does not count them
+// as mounts the container may see when it decides whether a new procfs or
+// sysfs may be mounted (mount_too_revealing), and nothing of them stays
+// reachable. Deepest first, so that a submount is gone before its parent.
+void hide_host_proc_and_sys(Syscalls& sys, const std::string& rootfs) {
+    std::vector<std::string> points;
+    for (const auto& m : read_mountinfo()) {
+        if (m.root != "/" || (m.fs_type != "proc" && m.fs_type != "sysfs")) continue;
+        if (m.mount_point == rootfs || m.mount_point.rfind(rootfs + "/", 0) == 0) continue;
+        points.push_back(m.mount_point);
+    }
+    std::sort(points.begin(), points.end(),
+              [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+    for (const auto& point : points) {
+        // Keep the unmount from propagating to the host's mounts.
+        if (sys.mount(nullptr, point.c_str(), nullptr, MS_SLAVE | MS_REC, nullptr) < 0) {
+            if (errno == EINVAL || errno == ENOENT) continue;  // gone with a parent already
+            throw_errno("make the host's " + point + " a slave");
+        }
+        if (sys.umount2(point.c_str(), MNT_DETACH) == 0) continue;
+        if (errno != EINVAL && errno != EPERM) throw_errno("unmount the host's " + point);
+        if (sys.mount("tmpfs", point.c_str(), "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=0") < 0) {
+            throw_errno("cover the host's " + point);
+        }
+    }
 }
 
 void move_root_into(Syscalls& sys, const std::string& rootfs) {
+    hide_host_proc_and_sys(sys, rootfs);
     if (::chdir(rootfs.c_str()) < 0) throw_errno("chdir " + rootfs);
     if (sys.mount(rootfs.c_str(), "/", nullptr, MS_MOVE, nullptr) < 0) {
         throw_errno("move " + rootfs + " to /");
@@ -96,8 +149,10 @@ void prepare_rootfs(InitContext& ctx) {
 void enter_rootfs(InitContext& ctx) {
     if (ctx.config.no_pivot) {
         move_root_into(ctx.sys, ctx.config.rootfs);
-    } else {
-        pivot_root_into(ctx.sys, ctx.config.rootfs);
+    } else if (!pivot_root_into(ctx.sys, ctx.config.rootfs)) {
+        log::debug("pivot_root is refused on the initial ramfs (\"/\" is rootfs): MS_MOVE + chroot instead, "
+                   "as with --no-pivot");
+        move_root_into(ctx.sys, ctx.config.rootfs);
     }
     // As runc: rootfsPropagation (but private, which holds already) is
     // given to the new "/" itself; prepare_rootfs set it on the host's tree

@@ -5,21 +5,24 @@
 // init, an exec'd process before its execve) is rt's binary, and an image's
 // `#!/proc/self/exe` script makes the kernel run that same file inside the
 // container. Through either, a process of the container could open the host
-// file of rt and, once rt has exited, overwrite it: the next `rt` anyone runs
+// file of rt and, once rt had exited, overwrite it: the next `rt` anyone ran
 // as root on the host would be the attacker's.
 //
-// So create, run and exec re-execute rt, before anything else, from a
-// read-only overlay (as runc >= 1.2 does): an overlayfs whose lower layers
-// are rt's directory and an empty detached tmpfs, with no upper layer, made
-// as a detached mount (never attached anywhere, gone when the last process
-// holding it exits). An overlay without an upper layer is read-only for good:
-// no remount makes it writable, and /proc/PID/exe of rt then names a file of
-// it. The re-executed rt sees it runs from a read-only mount and goes on.
+// So create, run and exec first make rt's executable a read-only copy: a
+// detached bind mount of the binary alone (open_tree), read-only, nosuid and
+// nodev, whose fd is closed before anything else happens. Closing it
+// dissolves the mount: it stays alive only as long as a process maps it, is
+// in no mount namespace, and so can never be remounted writable (mount(2)
+// and mount_setattr both refuse a mount that is not mounted anywhere). Every
+// open of the file through /proc/PID/exe, /proc/PID/map_files or a shebang
+// then goes through that mount and fails with EROFS for writing.
 //
-// Where the overlay cannot be made (no overlayfs, or rt without the
-// privilege, as rootless), a detached read-only bind mount of the binary is
-// the fallback; where that fails too, rt runs as it is only when the binary
-// is one the caller cannot write anyway (a rootless user running root's rt).
+// rt switches to the copy in place (exe_swap.cpp: every mapping of the
+// binary made again from the copy, then PR_SET_MM_MAP), which costs tens of
+// microseconds; only where the kernel refuses that does it re-execute itself
+// from the copy (a whole execve, about 1.5 ms). Where no mount can be made at
+// all (rootless), rt runs as it is only when the binary is one the caller
+// cannot write anyway (a user running root's rt).
 #include "rt/linux/self_protect.hpp"
 
 #include <fcntl.h>
@@ -36,42 +39,12 @@
 
 #include "rt/util/error.hpp"
 #include "rt/util/fd.hpp"
+#include "exe_swap.hpp"
 
 extern char** environ;
 
 namespace rt::linux {
 namespace {
-
-bool configured(int fs, unsigned int command, const char* key, const void* value, int aux) {
-    return ::fsconfig(fs, command, key, value, aux) == 0;
-}
-
-// A mounted, detached filesystem of `type`, its root's fd; `configure`
-// sets its parameters. Empty on failure (errno set).
-template <typename Configure>
-unique_fd detached_mount(const char* type, unsigned int attributes, Configure configure) {
-    unique_fd fs(::fsopen(type, FSOPEN_CLOEXEC));
-    if (!fs || !configure(fs.get()) || !configured(fs.get(), FSCONFIG_CMD_CREATE, nullptr, nullptr, 0)) {
-        return unique_fd();
-    }
-    return unique_fd(::fsmount(fs.get(), FSMOUNT_CLOEXEC, attributes));
-}
-
-// rt's binary in a read-only overlay: the fd of the file, or empty.
-unique_fd overlay_copy(const std::string& directory, const std::string& name) {
-    unique_fd empty = detached_mount("tmpfs", MOUNT_ATTR_RDONLY, [](int fs) {
-        return configured(fs, FSCONFIG_SET_STRING, "mode", "0500", 0) &&
-               configured(fs, FSCONFIG_SET_STRING, "size", "4k", 0);
-    });
-    if (!empty) return unique_fd();
-    unique_fd overlay = detached_mount("overlay", MOUNT_ATTR_RDONLY | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOSUID,
-                                       [&](int fs) {
-                                           return configured(fs, FSCONFIG_SET_STRING, "lowerdir+", directory.c_str(), 0) &&
-                                                  configured(fs, FSCONFIG_SET_FD, "lowerdir+", nullptr, empty.get());
-                                       });
-    if (!overlay) return unique_fd();
-    return unique_fd(::openat(overlay.get(), name.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
-}
 
 // rt's binary alone, in a detached read-only bind mount: the fd, or empty.
 unique_fd bind_copy(int exe) {
@@ -96,28 +69,28 @@ bool runs_from_read_only_mount() {
     return exe && on_read_only_mount(exe.get());
 }
 
-void reexec_from_protected_copy(char** argv) {
+void run_from_protected_copy(char** argv) {
     unique_fd exe(::open("/proc/self/exe", O_PATH | O_CLOEXEC));
     if (!exe) throw_errno("open /proc/self/exe");
     if (on_read_only_mount(exe.get())) return;  // protected already (or installed read-only)
 
-    char path[4096];
-    ssize_t n = ::readlink("/proc/self/exe", path, sizeof path - 1);
-    if (n <= 0) throw_errno("readlink /proc/self/exe");
-    std::string binary(path, static_cast<size_t>(n));
-    auto slash = binary.find_last_of('/');
-    if (binary[0] != '/' || slash == std::string::npos) throw Error("rt's binary has no path: " + binary);
-
-    unique_fd copy = overlay_copy(slash == 0 ? "/" : binary.substr(0, slash), binary.substr(slash + 1));
-    if (!copy) copy = bind_copy(exe.get());
+    unique_fd copy = bind_copy(exe.get());
     if (!copy) {
         // No mount can be made here (rootless): safe only when the caller
         // could not write the binary anyway.
+        char path[4096];
+        ssize_t n = ::readlink("/proc/self/exe", path, sizeof path - 1);
+        if (n <= 0) throw_errno("readlink /proc/self/exe");
+        std::string binary(path, static_cast<size_t>(n));
         if (::faccessat(AT_FDCWD, binary.c_str(), W_OK, AT_EACCESS) != 0) return;
         throw Error("cannot protect rt's binary " + binary +
-                    " from the container (no read-only overlay or bind mount can be made here), and the caller "
+                    " from the container (no read-only bind mount of it can be made here), and the caller "
                     "can write it: install rt where the caller cannot write");
     }
+    // open_tree's fd is O_PATH; the kernel takes an executable only from a
+    // file open for reading.
+    unique_fd readable(::open(("/proc/self/fd/" + std::to_string(copy.get())).c_str(), O_RDONLY | O_CLOEXEC));
+    if (readable && take_exe_from(readable.get())) return;
     ::syscall(SYS_execveat, copy.get(), "", argv, environ, AT_EMPTY_PATH);
     throw_errno("re-execute rt from its read-only copy");
 }

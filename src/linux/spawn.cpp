@@ -125,14 +125,14 @@ pid_t clone_init(const InitConfig& config, NamespacePlan& namespaces, Channel& p
     return pid;
 }
 
-// The init cloned by a helper that first joined the namespaces that must
-// precede the clone (joins_before_clone: those a new user namespace would
-// lose the right to join, or the user namespace that must own the new pid
-// namespace). CLONE_PARENT makes the init rt's child all the same (rt waits
-// for it, it dies with rt); the helper reports its pid, or the errno and
-// message of what failed, and exits.
-pid_t clone_init_after_joins(const InitConfig& config, NamespacePlan& namespaces,
-                             Channel& parent_end, Channel& child_end) {
+// Runs `clone_in_helper` in a forked helper and returns the pid it made:
+// the helper enters namespaces the parent must not enter itself (it would
+// lose its rights, or could not come back), then clones with CLONE_PARENT so
+// that the child is rt's own all the same (rt waits for it, it dies with
+// rt). The helper reports the pid, or the errno and message of what failed,
+// and exits.
+template <typename CloneInHelper>
+pid_t clone_from_helper(CloneInHelper clone_in_helper) {
     int report[2];
     if (::pipe2(report, O_CLOEXEC) < 0) throw_errno("pipe");
     unique_fd report_read(report[0]), report_write(report[1]);
@@ -142,21 +142,7 @@ pid_t clone_init_after_joins(const InitConfig& config, NamespacePlan& namespaces
         int result;
         std::string message;
         try {
-            int joined = enter_joins_before_clone(namespaces);
-            // What a new user namespace could not mount in the namespaces
-            // just joined, mounted now (the init inherits the fds).
-            InitConfig init_config = config;
-            std::vector<unique_fd> mounts;
-            if (namespaces.clone_flags & CLONE_NEWUSER) {
-                mounts = mount_in_joined_namespaces(*config.spec, joined);
-                for (const auto& fd : mounts) init_config.joined_namespace_mounts.push_back(fd.get());
-            }
-            CloneArgs args{};
-            args.flags = static_cast<uint64_t>(namespaces.clone_flags) | CLONE_PARENT;
-            pid_t pid = static_cast<pid_t>(::syscall(SYS_clone3, &args, sizeof args));
-            if (pid == 0) run_init(init_config, namespaces, parent_end, child_end);
-            result = pid < 0 ? -errno : pid;
-            if (pid < 0) message = errno_message(errno, "clone container init");
+            result = clone_in_helper();
         } catch (const Error& e) {
             result = -(e.err() ? e.err() : EPERM);
             message = e.what();
@@ -174,15 +160,74 @@ pid_t clone_init_after_joins(const InitConfig& config, NamespacePlan& namespaces
         got = ::read(report_read.get(), buffer, sizeof buffer);
     } while (got < 0 && errno == EINTR);
     wait_child(helper);
-    if (got < static_cast<ssize_t>(sizeof(int))) {
-        throw Error("clone container init: the helper that joins its namespaces died");
-    }
+    if (got < static_cast<ssize_t>(sizeof(int))) throw Error("clone: the helper that joins namespaces died");
     int result;
     std::memcpy(&result, buffer, sizeof result);
     if (result < 0) {
         throw Error(std::string(buffer + sizeof result, static_cast<size_t>(got) - sizeof result), -result);
     }
     return result;
+}
+
+// clone3 with CLONE_PARENT: the pid, or throws `what`.
+pid_t clone_parent(uint64_t flags, const std::string& what) {
+    CloneArgs args{};
+    args.flags = flags | CLONE_PARENT;
+    pid_t pid = static_cast<pid_t>(::syscall(SYS_clone3, &args, sizeof args));
+    if (pid < 0) throw_errno(what);
+    return pid;
+}
+
+// The init cloned by a helper that first joined the namespaces that must
+// precede the clone (joins_before_clone: those a new user namespace would
+// lose the right to join, or the user namespace that must own the new pid
+// namespace).
+pid_t clone_init_after_joins(const InitConfig& config, NamespacePlan& namespaces,
+                             Channel& parent_end, Channel& child_end) {
+    return clone_from_helper([&] {
+        int joined = enter_joins_before_clone(namespaces);
+        // What a new user namespace could not mount in the namespaces
+        // just joined, mounted now (the init inherits the fds).
+        InitConfig init_config = config;
+        std::vector<unique_fd> mounts;
+        if (namespaces.clone_flags & CLONE_NEWUSER) {
+            mounts = mount_in_joined_namespaces(*config.spec, joined);
+            for (const auto& fd : mounts) init_config.joined_namespace_mounts.push_back(fd.get());
+        }
+        pid_t pid = clone_parent(static_cast<uint64_t>(namespaces.clone_flags), "clone container init");
+        if (pid == 0) run_init(init_config, namespaces, parent_end, child_end);
+        return pid;
+    });
+}
+
+// An unprivileged rt (rootless) may join the container's pid namespace only
+// from inside the user namespace that owns it: a helper joins that first,
+// then the pid namespace for its children, and clones the exec'd process.
+pid_t clone_exec_in_user_namespace(const ExecConfig& config, NamespacePlan& namespaces, Channel& parent_end,
+                                   Channel& child_end) {
+    return clone_from_helper([&] {
+        for (auto it = namespaces.joins.begin(); it != namespaces.joins.end(); ++it) {
+            if (it->type != spec::NamespaceType::user) continue;
+            if (::setns(it->fd.get(), CLONE_NEWUSER) < 0) throw_errno("join user namespace");
+            namespaces.joins.erase(it);
+            namespaces.user_entered = true;
+            break;
+        }
+        ChildrenNamespaces for_children(namespaces);
+        pid_t pid = clone_parent(0, "clone the exec process");
+        if (pid == 0) {
+            parent_end.close();
+            exec_main(config, namespaces, child_end);  // never returns
+        }
+        return pid;
+    });
+}
+
+bool joins_a_user_namespace(const NamespacePlan& namespaces) {
+    for (const auto& join : namespaces.joins) {
+        if (join.type == spec::NamespaceType::user) return true;
+    }
+    return false;
 }
 
 }  // namespace
@@ -216,6 +261,15 @@ InitProcess spawn_init(const InitConfig& config, NamespacePlan& namespaces) {
 
 ExecProcess spawn_exec(const ExecConfig& config, NamespacePlan& namespaces) {
     auto [parent_end, child_end] = Channel::make_pair();
+    ExecProcess child;
+    if (::geteuid() != 0 && joins_a_user_namespace(namespaces)) {
+        child.pid = clone_exec_in_user_namespace(config, namespaces, parent_end, child_end);
+        // rt's child, not reaped yet: the pid cannot have been reused.
+        child.pidfd.reset(static_cast<int>(::syscall(SYS_pidfd_open, child.pid, 0)));
+        if (!child.pidfd) throw_errno("pidfd_open of the exec process");
+        child.channel = std::move(parent_end);
+        return child;
+    }
 
     int pidfd = -1;
     CloneArgs args{};
@@ -234,7 +288,6 @@ ExecProcess spawn_exec(const ExecConfig& config, NamespacePlan& namespaces) {
         }
     }
     if (pid < 0) throw_errno("clone the exec process");
-    ExecProcess child;
     child.pid = pid;
     child.pidfd.reset(pidfd);
     child.channel = std::move(parent_end);

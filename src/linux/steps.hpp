@@ -42,7 +42,12 @@ struct InitContext {
 // the exec fifo), which no process of the container (same uid, no
 // CAP_SYS_PTRACE over the host) may reach through /proc/PID/fd or ptrace.
 // execve of the container's program makes it dumpable again, as with runc.
-void begin_child();
+void begin_child(bool undumpable = true);
+// An init in a new user and pid namespace stays dumpable until `proceed`:
+// an unprivileged parent (rootless) can open its /proc/PID/uid_map to write
+// the maps only then, and no other process can see it before (its pid
+// namespace is empty, its user namespace unmapped). It calls this after.
+void become_undumpable();
 void die_with_parent();
 void keep_running_without_parent();
 
@@ -60,7 +65,8 @@ void mount_cgroup(InitContext& ctx, const spec::Mount& mount, int target_fd, uns
 void create_devices(InitContext& ctx);
 // container_hooks.cpp: createContainer or startContainer hooks, run by the init.
 void run_container_hooks(InitContext& ctx, HookPhase phase);
-// rootfs.cpp: pivot_root (or MS_MOVE + chroot with --no-pivot) into the rootfs.
+// rootfs.cpp: pivot_root into the rootfs (MS_MOVE + chroot with --no-pivot, or
+// when "/" is the initial ramfs, which pivot_root refuses).
 void enter_rootfs(InitContext& ctx);
 // rootfs.cpp: after pivot_root: root.readonly.
 void finish_rootfs(InitContext& ctx);

@@ -53,7 +53,8 @@ struct AgentSetup {
 // The container's cgroup as /proc/PID/cgroup names it: the path below the
 // hierarchy's root, from the mount the directory is on.
 std::string cgroup_name(const std::string& dir, std::string& mount_point) {
-    const MountInfo* m = mount_containing(read_mountinfo(), dir);
+    auto mounts = read_mountinfo();  // m points into it: it must outlive m
+    const MountInfo* m = mount_containing(mounts, dir);
     if (!m) throw Error("no mount holds " + dir);
     mount_point = m->mount_point == "/" ? "" : m->mount_point;
     std::string name = m->root == "/" ? "" : m->root;

@@ -20,31 +20,35 @@ class StateReader {
 public:
     explicit StateReader(std::string_view text) : text_(text) {}
 
-    ContainerState read() {
+    ContainerState read(bool cgroup_paths) {
         ContainerState s;
         bool id = false, bundle = false, rootfs = false, pid = false, start = false, created = false;
-        object([&](const std::string& key) {
+        object([&](std::string_view key) {
             if (key == "id") {
-                s.id = string(), id = true;
+                s.id = text(), id = true;
             } else if (key == "bundle") {
-                s.bundle = string(), bundle = true;
+                s.bundle = text(), bundle = true;
             } else if (key == "rootfs") {
-                s.rootfs = string(), rootfs = true;
+                s.rootfs = text(), rootfs = true;
             } else if (key == "pid") {
                 s.pid = static_cast<pid_t>(integer(std::numeric_limits<pid_t>::min(), std::numeric_limits<pid_t>::max()));
                 pid = true;
             } else if (key == "startTime") {
                 s.start_time = unsigned_integer(), start = true;
             } else if (key == "created") {
-                s.created = string(), created = true;
+                s.created = text(), created = true;
             } else if (key == "owner") {
-                s.owner = string();
+                s.owner = text();
             } else if (key == "annotations") {
                 s.annotations = string_map();
             } else if (key == "cgroupPaths") {
-                s.cgroup_paths = string_map();
+                if (cgroup_paths) {
+                    s.cgroup_paths = string_map();
+                } else {
+                    skip_container();
+                }
             } else if (key == "cgroupDriver") {
-                s.cgroup_driver = string();
+                s.cgroup_driver = text();
             } else {
                 skip_value(0);
             }
@@ -96,17 +100,36 @@ private:
         expect('{');
         if (take('}')) return;
         do {
-            std::string key = string();
+            // A key of its own: the member may read strings (scratch_) too.
+            std::string_view view = text();
+            std::string decoded;
+            if (view.data() == scratch_.data()) view = decoded = scratch_;
             expect(':');
-            member(key);
+            member(view);
         } while (take(','));
         expect('}');
     }
 
     std::map<std::string, std::string> string_map() {
         std::map<std::string, std::string> out;
-        object([&](const std::string& key) { out[key] = string(); });
+        object([&](std::string_view key) { out.insert_or_assign(std::string(key), std::string(text())); });
         return out;
+    }
+
+    // The next string, without a copy where it can: a view of the file's
+    // own bytes when it is plain ASCII without escapes (nearly always), else
+    // of scratch_, decoded by string(). Valid until the next call.
+    std::string_view text() {
+        expect('"');
+        const size_t start = at_;
+        while (at_ < text_.size() && plain(text_[at_])) ++at_;
+        if (at_ < text_.size() && text_[at_] == '"') {
+            ++at_;
+            return text_.substr(start, at_ - 1 - start);
+        }
+        at_ = start - 1;  // back to the opening quote
+        scratch_ = string();
+        return scratch_;
     }
 
     unsigned hex_digit() {
@@ -260,9 +283,9 @@ private:
         if (depth > kMaxDepth) fail("nested too deep");
         const char c = next();
         if (c == '"') {
-            string();
+            text();
         } else if (c == '{') {
-            object([&](const std::string&) { skip_value(depth + 1); });
+            object([&](std::string_view) { skip_value(depth + 1); });
         } else if (c == '[') {
             ++at_;
             if (take(']')) return;
@@ -290,6 +313,28 @@ private:
             }
         }
     }
+    // An object or array skipped by its brackets alone, strings stepped over
+    // (a bracket inside one counts for nothing): for a member the reader
+    // does not want, a tenth of skip_value's cost. It checks less than
+    // skip_value: only that the brackets close and the strings end.
+    void skip_container() {
+        const char open = next();
+        if (open != '{' && open != '[') fail("expected an object or an array");
+        int depth = 0;
+        while (at_ < text_.size()) {
+            const char c = text_[at_++];
+            if (c == '"') {
+                while (at_ < text_.size() && text_[at_] != '"') at_ += text_[at_] == '\\' ? 2 : 1;
+                if (at_ >= text_.size()) break;
+                ++at_;
+            } else if (c == '{' || c == '[') {
+                if (++depth > kMaxDepth) fail("nested too deep");
+            } else if ((c == '}' || c == ']') && --depth == 0) {
+                return;
+            }
+        }
+        fail("unexpected end");
+    }
     void digits_any() {
         const size_t start = at_;
         while (at_ < text_.size() && text_[at_] >= '0' && text_[at_] <= '9') ++at_;
@@ -297,6 +342,7 @@ private:
     }
 
     std::string_view text_;
+    std::string scratch_;
     size_t at_ = 0;
 };
 
@@ -318,6 +364,8 @@ std::string to_json(const ContainerState& s) {
     return j.dump(1, '\t') + "\n";
 }
 
-ContainerState container_state_from_json(const std::string& text) { return StateReader(text).read(); }
+ContainerState container_state_from_json(const std::string& text, bool cgroup_paths) {
+    return StateReader(text).read(cgroup_paths);
+}
 
 }  // namespace rt::state

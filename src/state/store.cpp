@@ -97,6 +97,39 @@ void Store::remove(const std::string& id) const {
     remove_tree(dir(id));
 }
 
+unique_fd Store::open_root() const {
+    unique_fd root(::open(root_.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!root && errno != ENOENT) throw_errno("open " + root_);
+    return root;
+}
+
+bool Store::read_listed(int root, const std::string& id, bool cgroup_paths, Listed& out) const {
+    spec::check_container_id(id);
+    out.dir.reset(::openat(root, id.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (!out.dir) return false;  // gone since the directory was read, or not a directory
+    struct stat st {};
+    if (::fstat(out.dir.get(), &st) < 0) return false;
+    out.owner = st.st_uid;
+    unique_fd file(::openat(out.dir.get(), "state.json", O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+    if (!file) {
+        if (errno == ENOENT) return false;  // still being created
+        throw_errno("open " + dir(id) + "/state.json");
+    }
+    // One read for the whole file when it fits (state.json is under 4 KiB
+    // but with many annotations), the usual loop when it does not.
+    char buffer[8192];
+    ssize_t n = ::read(file.get(), buffer, sizeof buffer);
+    if (n < 0) throw_errno("read " + dir(id) + "/state.json");
+    std::string text(buffer, static_cast<size_t>(n));
+    if (static_cast<size_t>(n) == sizeof buffer) text += read_fd(file.get(), dir(id) + "/state.json");
+    try {
+        out.state = container_state_from_json(text, cgroup_paths);
+    } catch (const Error& e) {
+        throw e.with_context(dir(id) + "/state.json");
+    }
+    return true;
+}
+
 std::vector<std::string> Store::list() const {
     std::vector<std::string> ids;
     DIR* d = ::opendir(root_.c_str());

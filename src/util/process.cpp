@@ -1,5 +1,6 @@
 #include "rt/util/process.hpp"
 
+#include <fcntl.h>
 #include <poll.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -7,7 +8,10 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
+#include <cstdio>
 #include <string>
+#include <string_view>
 
 #include "rt/util/error.hpp"
 #include "rt/util/file.hpp"
@@ -15,27 +19,34 @@
 namespace rt {
 
 std::optional<ProcStat> read_proc_stat(pid_t pid) {
-    std::optional<std::string> text;
-    try {
-        text = read_file_if_exists("/proc/" + std::to_string(pid) + "/stat");
-    } catch (const Error&) {
-        return std::nullopt;  // ESRCH while reading: it just exited
-    }
-    if (!text) return std::nullopt;
+    // One open, one read into the stack, one close: `list` does this for
+    // every container. The line is a few hundred bytes (comm is at most 64).
+    char path[32];
+    std::snprintf(path, sizeof path, "/proc/%d/stat", static_cast<int>(pid));
+    unique_fd fd(::open(path, O_RDONLY | O_CLOEXEC));
+    if (!fd) return std::nullopt;
+    char buffer[1024];
+    ssize_t n;
+    do {
+        n = ::read(fd.get(), buffer, sizeof buffer);
+    } while (n < 0 && errno == EINTR);
+    if (n <= 0) return std::nullopt;  // ESRCH while reading: it just exited
+    std::string_view text(buffer, static_cast<size_t>(n));
     // "pid (comm) S ppid ..." — comm may hold spaces and parentheses, so
     // fields are counted from the last ')'.
-    auto close = text->rfind(')');
-    if (close == std::string::npos || close + 2 >= text->size()) return std::nullopt;
+    auto close = text.rfind(')');
+    if (close == std::string_view::npos || close + 2 >= text.size()) return std::nullopt;
     ProcStat stat;
-    stat.state = (*text)[close + 2];
+    stat.state = text[close + 2];
     // After ") " come fields 3..N; start_time is field 22, i.e. the 20th here.
     size_t pos = close + 2;
     for (int field = 3; field < 22; ++field) {
-        pos = text->find(' ', pos);
-        if (pos == std::string::npos) return std::nullopt;
+        pos = text.find(' ', pos);
+        if (pos == std::string_view::npos) return std::nullopt;
         ++pos;
     }
-    stat.start_time = std::stoull(text->substr(pos, text->find(' ', pos) - pos));
+    auto [end, error] = std::from_chars(text.data() + pos, text.data() + text.size(), stat.start_time);
+    if (error != std::errc() || end == text.data() + pos) return std::nullopt;
     return stat;
 }
 

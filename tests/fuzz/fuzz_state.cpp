@@ -18,6 +18,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         (void)rt::state::to_json(state);
     } catch (const rt::Error&) {
     }
+    try {
+        (void)rt::state::container_state_from_json(text, false);  // as `list` reads it
+    } catch (const rt::Error&) {
+    }
     bool valid = rt::spec::is_valid_container_id(text);
     try {
         rt::spec::check_container_id(text);

@@ -697,6 +697,24 @@ static int cmd_hostname(char **argv)
 static int cmd_pid(char **argv) { (void)argv; printf("%d\n", (int)getpid()); return 0; }
 static int cmd_ppid(char **argv) { (void)argv; printf("%d\n", (int)getppid()); return 0; }
 
+/* The classic way out of a chroot (needs CAP_SYS_CHROOT): chroot into a
+ * subdirectory of DIR while the cwd stays above it, climb "..", chroot
+ * there; then say whether PATH is reachable. */
+static int cmd_chroot_escape(char **argv)
+{
+	if (mkdir(argv[0], 0700) < 0 && errno != EEXIST)
+		return fail("mkdir %s: %s", argv[0], strerror(errno));
+	if (chdir("/") < 0 || chroot(argv[0]) < 0)
+		return fail("chroot %s: %s", argv[0], strerror(errno));
+	for (int i = 0; i < 64; i++)
+		if (chdir("..") < 0)
+			return fail("chdir ..: %s", strerror(errno));
+	if (chroot(".") < 0)
+		return fail("chroot .: %s", strerror(errno));
+	printf("%s %s\n", access(argv[1], F_OK) == 0 ? "reached" : "not-reached", argv[1]);
+	return 0;
+}
+
 static int cmd_exit(char **argv)
 {
 	long n;
@@ -789,6 +807,8 @@ static const struct command {
 	  "getpid()" },
 	{ "ppid",          0, 0, "",            cmd_ppid,
 	  "getppid()" },
+	{ "chroot-escape", 2, 2, "DIR PATH",    cmd_chroot_escape,
+	  "mkdir DIR, chroot into it keeping the cwd, climb \"..\", chroot: reached|not-reached PATH" },
 	{ "exit",          1, 1, "N",           cmd_exit,
 	  "exit with status N" },
 	{ "signal-self",   1, 1, "SIG",         cmd_signal_self,

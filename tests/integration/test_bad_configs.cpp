@@ -3,6 +3,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include <cerrno>
+
 #include "fixture.hpp"
 
 namespace fs = std::filesystem;
@@ -235,9 +237,11 @@ TEST_F(BadInput, ChildSideFailureIsReportedWithItsStep) {
     bundle.config["mounts"].push_back({{"destination", "/bad"}, {"type", "no-such-fs"}, {"source", "x"}});
     bundle.write();
     std::string id = new_id();
-    auto r = rt({"create", "--bundle", bundle.dir(), id});
+    auto r = rt({"--debug", "create", "--bundle", bundle.dir(), id});
     EXPECT_EQ(r.status, 1);
     EXPECT_NE(r.err.find("mount /bad: No such device"), std::string::npos) << r.err;
+    // The init sent its errno and the step it was at, typed; --debug shows them.
+    EXPECT_NE(r.err.find("failed at step mounts (errno " + std::to_string(ENODEV) + ")"), std::string::npos) << r.err;
     EXPECT_FALSE(path_exists(root_ + "/" + id));
     EXPECT_TRUE(host_mounts_containing(bundle.dir()).empty());
 }

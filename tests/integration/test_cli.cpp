@@ -101,13 +101,14 @@ TEST_F(Cli, Version) {
     EXPECT_NE(r.out.find("spec: 1.3.0"), std::string::npos);
 }
 
-TEST_F(Cli, UnsupportedGlobalFlagsAreClearErrors) {
-    auto r = rt({"--rootless=true", "list"});
+TEST_F(Cli, RootlessTakesRuncsValues) {
+    auto r = rt({"--rootless=maybe", "list"});
     EXPECT_EQ(r.status, 1);
     EXPECT_NE(r.err.find("rootless"), std::string::npos) << r.err;
-    // What containerd passes by default is fine.
+    // What containerd passes by default, and the others.
     EXPECT_EQ(rt({"--rootless=false", "list"}).status, 0);
     EXPECT_EQ(rt({"--rootless", "auto", "list"}).status, 0);
+    EXPECT_EQ(rt({"--rootless=true", "list"}).status, 0);
 }
 
 TEST_F(Cli, UnknownCommandOrFlag) {

@@ -56,6 +56,37 @@ TEST_F(SystemdCgroup, WithoutSystemdCreateAndRunFailBeforeAnythingIsMade) {
     }
 }
 
+// Rootless, the user's own systemd on the user's bus: none there (an empty
+// XDG_RUNTIME_DIR, no session address) is an error naming D-Bus and the
+// user's systemd, before anything is made.
+TEST_F(SystemdCgroup, RootlessWithoutTheUsersBusCreateAndRunFailBeforeAnythingIsMade) {
+    Bundle bundle;
+    bundle.args({"/bin/rt-testhelper", "pause"});
+    add_user_namespace(bundle.config);
+    bundle.write();
+    std::string runtime_dir = bundle.dir() + "/no-bus";
+    std::filesystem::create_directory(runtime_dir);
+    for (const char* command : {"create", "run"}) {
+        std::string id = new_id();
+        std::vector<std::string> argv = {"/usr/bin/env", "-u", "DBUS_SESSION_BUS_ADDRESS",
+                                         "XDG_RUNTIME_DIR=" + runtime_dir};
+        for (const auto& a : rt_argv({"--rootless", "true", "--systemd-cgroup", command, "--bundle", bundle.dir(), id})) {
+            argv.push_back(a);
+        }
+        Result r = run_program(argv);
+        EXPECT_EQ(r.status, 1) << command;
+        EXPECT_NE(r.err.find("--systemd-cgroup rootless: cannot reach the user's systemd instance (systemd --user) "
+                             "over D-Bus on the user's bus: connect " + runtime_dir + "/bus: "),
+                  std::string::npos)
+            << r.err;
+        EXPECT_EQ(r.out, "");
+        expect_nothing_made(id);
+        for (const auto& entry : std::filesystem::directory_iterator("/sys/fs/cgroup")) {
+            EXPECT_FALSE(path_exists(entry.path().string() + "/user.slice/rt-" + id + ".scope"));
+        }
+    }
+}
+
 TEST_F(SystemdCgroup, ABadCgroupsPathIsTheConfigsErrorEvenWithoutSystemd) {
     Bundle bundle;
     bundle.config["linux"]["cgroupsPath"] = "/not/a/slice";

@@ -23,7 +23,13 @@
 # Everything is removed at the end, also on failure.
 #
 # RUNTIME=runc (or any path) tests another runtime. CRI_SYSTEMD_CGROUP=1
-# runs the shim with SystemdCgroup = true (for a host whose PID 1 is systemd).
+# runs the shim with SystemdCgroup = true (for a host whose PID 1 is systemd,
+# as in the systemd VM): each pod then has a slice in the suite's, as the
+# kubelet's pods have in kubepods.slice, each container (and sandbox) is a
+# scope in it, and the scenarios also check the units: where they are, their
+# limits after UpdateContainerResources, none left after the removals.
+# RT_TESTHELPER: the rt-testhelper to put in the images (default: the
+# build's).
 set -euo pipefail
 source "$(dirname -- "${BASH_SOURCE[0]}")/lib/engine-common.sh"
 source "$suite_lib/cri/containerd-cri.sh"
@@ -35,7 +41,7 @@ need_packages containerd containernetworking-plugins python3-grpcio python3-prot
     protobuf-compiler jq iproute2
 resolve_runtime
 source_dir=$(cd "$suite_lib/../../.." && pwd)
-helper=${RT_BUILD_DIR:-$source_dir/build}/tests/helper/rt-testhelper
+helper=${RT_TESTHELPER:-${RT_BUILD_DIR:-$source_dir/build}/tests/helper/rt-testhelper}
 [[ -x $helper ]] || { echo "Bail out! $helper: not built"; exit 1; }
 python=/usr/bin/python3   # Debian's, with python3-grpcio (not a python of the user's PATH)
 cri_call=$suite_lib/cri/cri-call
@@ -125,6 +131,7 @@ pod1_steps() {
     [[ $(tr '\0' ' ' < "/proc/$pid/cmdline") == "/pause pause " ]] ||
         fail_with "the sandbox's process is not the pause image's: $(tr '\0' ' ' < "/proc/$pid/cmdline")" || return 1
     runtime_says "$pod1" "$pid" || return 1
+    in_pod_scope pod1 "$pod1" "$pid" || return 1
     pod1_ok=1
 }
 sc_run_pod() {
@@ -153,6 +160,7 @@ containers_steps() {
         local memory
         memory=$(cgroup_dir "$pid" memory)
         [[ $memory == *"$cgname"*"$id"* ]] || fail_with "container $id in cgroup $memory" || return 1
+        in_pod_scope pod1 "$id" "$pid" || return 1
     done
     containers_ok=1
 }
@@ -197,9 +205,11 @@ sc_own_namespaces() {
 
 sc_exec_sync() {
     need_containers || return 1
-    # (Every line of /proc/self/cgroup names the container: its cgroups.)
-    exec_sync "$c2" sh -c 'echo out; echo err >&2; grep -vc '"$c2"' /proc/self/cgroup; exit 3'
-    expect_rc 3 && expect_out "out"$'\n'"0" || return 1
+    # The command runs in the container's cgroups: those of its pid 1. (Not
+    # "named after the container": on cgroup v2 the container has a cgroup
+    # namespace, whose root it is, and /proc/self/cgroup says "0::/".)
+    exec_sync "$c2" sh -c 'echo out; echo err >&2; [ "$(cat /proc/self/cgroup)" = "$(cat /proc/1/cgroup)" ] && echo in-its-cgroups; exit 3'
+    expect_rc 3 && expect_out "out"$'\n'"in-its-cgroups" || return 1
     [[ $err == err ]] || fail_with "stderr: '$err', expected 'err'" || return 1
     # A command past ExecSync's timeout fails the call and is killed.
     cri ExecSync "{\"container_id\": \"$c2\", \"cmd\": [\"sleep\", \"1000\"], \"timeout\": \"1\"}"
@@ -249,16 +259,27 @@ sc_update() {
         \"cpu_period\": \"100000\", \"cpu_quota\": \"50000\", \"cpu_shares\": \"512\", \"cpuset_cpus\": \"0\"}}"
     expect_rc 0 || return 1
     local pid memory cpu cpuset got expected
+    # cgroup v2's weight for the 512 shares: 59 by the conversion of crun and
+    # runc 1.3 (and rt), ceil(10^((l^2 + 125 l) / 612 - 7/34)) with l = log2(512);
+    # (runc 1.1's linear one said 20).
+    local weight_of_512=59
     pid=$(container_pid "$c1") || return 1
     memory=$(cgroup_dir "$pid" memory) cpu=$(cgroup_dir "$pid" cpu) cpuset=$(cgroup_dir "$pid" cpuset)
     if cgroup_v2; then
         got="$(< "$memory/memory.max") / $(< "$cpu/cpu.max") / $(< "$cpu/cpu.weight") / $(< "$cpuset/cpuset.cpus")"
-        expected="268435456 / 50000 100000 / $((1 + (512 - 2) * 9999 / 262142)) / 0"   # shares 512 as weight
+        expected="268435456 / 50000 100000 / $weight_of_512 / 0"
     else
         got="$(< "$memory/memory.limit_in_bytes") / $(< "$cpu/cpu.cfs_quota_us") $(< "$cpu/cpu.cfs_period_us") / $(< "$cpu/cpu.shares") / $(< "$cpuset/cpuset.cpus")"
         expected="268435456 / 50000 100000 / 512 / 0"
     fi
-    [[ $got == "$expected" ]] || fail_with "cgroup files: $got, expected $expected"
+    [[ $got == "$expected" ]] || fail_with "cgroup files: $got, expected $expected" || return 1
+    ((systemd_cgroup)) || return 0
+    # The scope's own limits too: systemd would put its unit's back in the
+    # files at its next reload.
+    got=$(scope_limits "$c1") || fail_with "systemctl show of $c1's scope failed" || return 1
+    if cgroup_v2; then expected="268435456 / 500ms / $weight_of_512 / 0"
+    else expected="268435456 / 500ms / 512 / 0"; fi
+    [[ $got == "$expected" ]] || fail_with "the scope's MemoryMax|MemoryLimit / CPUQuotaPerSecUSec / CPUWeight|CPUShares / AllowedCPUs: $got, expected $expected"
 }
 
 sc_status_and_lists() {
@@ -312,6 +333,7 @@ sc_remove_containers() {
         expect_rc 0 || return 1
         [[ ! -e $runtime_root/$id ]] || fail_with "$runtime_root/$id is left" || return 1
         no_cgroup_of "$id" || return 1
+        no_unit_of "$id" || return 1
     done
     cri ListContainers '{}'
     [[ $(q '.containers | length') == 0 ]] || fail_with "ListContainers still lists some"
@@ -338,6 +360,7 @@ sc_remove_pod() {
     [[ $(q '.items | length') == 0 ]] || fail_with "ListPodSandbox still lists some" || return 1
     [[ ! -e $runtime_root/$pod1 ]] || fail_with "$runtime_root/$pod1 is left" || return 1
     no_cgroup_of "$pod1" || return 1
+    no_unit_of "$pod1" || return 1
     ! grep -qF "$pod1" /proc/self/mountinfo || fail_with "mounts of the pod left: $(grep -F "$pod1" /proc/self/mountinfo | cut -d' ' -f5)" || return 1
     # Its shim (-id POD) exits once the pod's task is deleted: give it time.
     local i
@@ -363,7 +386,9 @@ upod_steps() {
     local pid
     pid=$(container_pid "$u1") || return 1
     runtime_says "$u1" "$pid" || return 1
+    in_pod_scope upod "$u1" "$pid" || return 1
     upod_pid=$(sandbox_pid "$upod") || return 1
+    in_pod_scope upod "$upod" "$upod_pid" || return 1
     u1_pid=$pid
     upod_ok=1
 }
@@ -423,6 +448,7 @@ sc_userns_pod_removed() {
     for id in "$upod" "$u1"; do
         [[ ! -e $runtime_root/$id ]] || fail_with "$runtime_root/$id is left" || return 1
         no_cgroup_of "$id" || return 1
+        no_unit_of "$id" || return 1
     done
     [[ ! -e /proc/$u1_pid ]] || fail_with "the container's process $u1_pid still runs"
 }
@@ -442,10 +468,19 @@ sc_nothing_left() {
     x "$runtime" --root "$runtime_root" list -q
     [[ -z $out ]] || fail_with "the runtime still lists: $out" || return 1
     local d left=()
-    for d in /sys/fs/cgroup/"$cgname"*/*/ /sys/fs/cgroup/*/"$cgname"*/*/*/; do
+    # The containers' cgroups: /$cgname/POD/ID, or with systemd
+    # /$cgname.slice/POD_SLICE/ID_SCOPE (the pod slices are the kubelet's to
+    # remove: the cleanup stops them).
+    local parent=$cgname
+    ((systemd_cgroup)) && parent=$cgname.slice
+    for d in /sys/fs/cgroup/"$parent"/*/*/ /sys/fs/cgroup/*/"$parent"/*/*/; do
         [[ -d $d ]] && left+=("$d")
     done
     ((${#left[@]} == 0)) || fail_with "cgroups left: ${left[*]}" || return 1
+    if ((systemd_cgroup)); then
+        x systemctl list-units --all --plain --no-legend 'cri-containerd-*'
+        [[ -z $out ]] || fail_with "systemd units left" || return 1
+    fi
     ! grep -qF " $tmp/" /proc/self/mountinfo ||
         fail_with "mounts left: $(grep -F " $tmp/" /proc/self/mountinfo | cut -d' ' -f5)" || return 1
     [[ -z $(ls -A "$tmp/state/io.containerd.grpc.v1.cri/netns" 2>/dev/null) ]] || fail_with "network namespaces left" || return 1
@@ -460,19 +495,19 @@ sc_nothing_left() {
 scenario "CRI Version: containerd speaks runtime.v1 (the kubelet's), and v1alpha2" sc_version
 scenario "CRI Status: runtime and network (the suite's CNI bridge) ready" sc_status
 scenario "ImageStatus: the pause and busybox images imported with ctr" sc_images
-scenario "RunPodSandbox (handler rt): READY, a pod IP, the pause process is the runtime's container" sc_run_pod
-scenario "CreateContainer + StartContainer: two containers RUNNING, the runtime's, in the pod's cgroup" sc_containers
+scenario "RunPodSandbox (handler rt): READY, a pod IP, the pause process is the runtime's container (systemd: in a scope of the pod's slice)" sc_run_pod
+scenario "CreateContainer + StartContainer: two containers RUNNING, the runtime's, in the pod's cgroup (systemd: scopes of the pod's slice)" sc_containers
 scenario "the containers share the pod's network, ipc and uts namespaces, hostname, IP and DNS" sc_shared_namespaces
 scenario "each container has a mount and pid namespace of its own" sc_own_namespaces
 scenario "ExecSync: stdout, stderr, exit code, the container's cgroup; a timeout kills the command" sc_exec_sync
 scenario "ContainerStats: CPU time and memory of the container's cgroup" sc_stats
-scenario "UpdateContainerResources: memory, CPU quota, shares and cpuset in the cgroup files" sc_update
+scenario "UpdateContainerResources: memory, CPU quota, shares and cpuset in the cgroup files (systemd: and the scope's properties)" sc_update
 scenario "ContainerStatus, ListContainers, ListPodSandbox: state, labels, annotations, filters" sc_status_and_lists
 scenario "StopContainer: the process gets SIGTERM and exits 0" sc_stop_term
 scenario "StopContainer with a timeout: SIGTERM, then SIGKILL after it (137)" sc_stop_timeout
-scenario "RemoveContainer: gone from the CRI, the runtime's state and the cgroups" sc_remove_containers
+scenario "RemoveContainer: gone from the CRI, the runtime's state and the cgroups (systemd: no unit left)" sc_remove_containers
 scenario "StopPodSandbox: NOTREADY, pause process, network namespace and IP gone" sc_stop_pod
-scenario "RemovePodSandbox: no runtime state, cgroup, mount or process of the pod left" sc_remove_pod
+scenario "RemovePodSandbox: no runtime state, cgroup, systemd unit, mount or process of the pod left" sc_remove_pod
 scenario "a pod of the rt-userns handler (base_runtime_spec with a user namespace) runs" sc_userns_pod
 scenario "rt-userns: the container's root is host uid 200000, in a user namespace of its own" sc_userns_identity
 scenario "rt-userns: the pod's network, ipc and uts namespaces joined, with their sysfs and mqueue" sc_userns_pod_namespaces

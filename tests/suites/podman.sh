@@ -32,33 +32,8 @@ runtime_default_root=/run/$runtime_name
 runtime_root_existed=0
 [[ -e $runtime_default_root ]] && runtime_root_existed=1
 
-# This machine lacks CAP_SYS_RESOURCE (hard RLIMIT_NOFILE 20000, below
-# podman's default of 1048576): without default_ulimits every run fails.
-cat > "$tmp/containers.conf" <<EOF
-[containers]
-default_ulimits = ["nofile=1024:1024", "nproc=4096:4096"]
-log_driver = "k8s-file"
-
-[engine]
-cgroup_manager = "$cgroup_manager"
-events_logger = "file"
-events_logfile_path = "$tmp/events.log"
-hooks_dir = ["$tmp/hooks"]
-lock_type = "file"
-runtime_supports_json = ["crun", "runc", "$runtime_name"]
-static_dir = "$tmp/root/libpod"
-tmp_dir = "$tmp/tmp"
-volume_path = "$tmp/root/volumes"
-
-[network]
-network_config_dir = "$tmp/net"
-EOF
-cat > "$tmp/storage.conf" <<EOF
-[storage]
-driver = "vfs"
-graphroot = "$tmp/root"
-runroot = "$tmp/runroot"
-EOF
+podman_containers_conf "$tmp/root" "$tmp/tmp" "$tmp" > "$tmp/containers.conf"
+podman_storage_conf "$tmp/root" "$tmp/runroot" > "$tmp/storage.conf"
 export CONTAINERS_CONF=$tmp/containers.conf CONTAINERS_STORAGE_CONF=$tmp/storage.conf
 unset CONTAINERS_REGISTRIES_CONF
 
@@ -293,11 +268,7 @@ sc_rm_force() {
 sc_no_leftovers() {
     # Whatever the scenarios above left (after a failure), removed through
     # podman: then nothing of the runtime's may be left.
-    local ids
-    ids=$(timeout 20 "${podman_[@]}" ps -a -q 2>/dev/null) || true
-    [[ -z $ids ]] || timeout 60 "${podman_[@]}" rm -f -t 0 $ids &>/dev/null || true
-    x "${podman_[@]}" ps -a -q
-    [[ -z $out ]] || fail_with "containers left: $out" || return 1
+    podman_none_left || return 1
     local left
     left=$(pids_with_arg "$tmp/runroot" | tr '\n' ' ')
     [[ -z $left ]] || fail_with "processes left (conmon?): $left" || return 1

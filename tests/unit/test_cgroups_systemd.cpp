@@ -9,15 +9,18 @@
 
 #include "fake_cgroupfs.hpp"
 #include "rt/cgroups/systemd.hpp"
+#include "rt/dbus/connection.hpp"
 #include "rt/spec/parse.hpp"
 
 namespace rt::cgroups::systemd {
 namespace {
 
 using test::FakeCgroupfs;
+using ::testing::AllOf;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::Not;
 using ::testing::Pair;
 
 std::string text_of(const dbus::Value& v) {
@@ -259,6 +262,7 @@ public:
         int version = 252;
         bool fail_start = false;
         std::function<void()> on_stop;  // what systemd does when it stops the unit
+        std::string control_group;      // the manager's own cgroup ("" for the system's)
     };
     explicit RecordingSystemd(std::shared_ptr<Log> log) : log_(std::move(log)) {}
     int version() override { return log_->version; }
@@ -273,6 +277,7 @@ public:
         log_->calls.push_back("stop " + unit);
         if (log_->on_stop) log_->on_stop();
     }
+    std::string control_group() override { return log_->control_group; }
 
 private:
     static std::string join(const std::vector<Property>& properties) {
@@ -306,7 +311,7 @@ protected:
     std::unique_ptr<Manager> create(const std::string& resources_json, const std::string& path = "") {
         spec::Resources r = spec::parse_resources(resources_json);
         auto m = manager_for_create(layout, path.empty() ? std::nullopt : std::optional<std::string>(path), "c1",
-                                    loader, connector());
+                                    loader, false, connector());
         m->check(r);
         m->create(r);
         m->apply(r, container_device_rules(r.devices, {}));
@@ -347,7 +352,7 @@ TEST_F(SystemdManagerV2, CreateStartsAScopeWithTheInitAndTheLimitsThenWritesTheF
 }
 
 TEST_F(SystemdManagerV2, WhatSystemdCannotTakeIsRefusedByCheck) {
-    auto m = manager_for_create(layout, std::nullopt, "c1", loader, connector());
+    auto m = manager_for_create(layout, std::nullopt, "c1", loader, false, connector());
     EXPECT_THAT(error_of([&] {
                     m->check(spec::parse_resources(R"({"devices": [{"allow": true, "type": "c", "major": 10, "access": "rw"},
                         {"allow": false, "type": "c", "major": 10, "minor": 229, "access": "w"}]})"));
@@ -404,7 +409,7 @@ TEST_F(SystemdManagerV2, DestroyStopsTheUnitThenRemovesWhatIsLeft) {
 TEST_F(SystemdManagerV2, AFailedStartFailsTheCreateAndStopsNoUnit) {
     log->fail_start = true;
     spec::Resources r;
-    auto m = manager_for_create(layout, std::nullopt, "c1", loader, connector());
+    auto m = manager_for_create(layout, std::nullopt, "c1", loader, false, connector());
     m->create(r);
     m->apply(r, {});
     EXPECT_THAT(error_of([&] { m->add_process(4242); }), HasSubstr("systemd could not start rt-c1.scope"));
@@ -426,7 +431,7 @@ TEST_F(SystemdManagerV2, AnUnreachableSystemdFailsBeforeAnythingIsMade) {
     Connector unreachable = [] () -> std::unique_ptr<UnitControl> {
         throw Error("--systemd-cgroup: cannot reach systemd over D-Bus");
     };
-    EXPECT_THAT(error_of([&] { manager_for_create(layout, std::nullopt, "c1", loader, unreachable); }),
+    EXPECT_THAT(error_of([&] { manager_for_create(layout, std::nullopt, "c1", loader, false, unreachable); }),
                 HasSubstr("cannot reach systemd over D-Bus"));
     EXPECT_THAT(fs.take_writes(), IsEmpty());
 }
@@ -458,7 +463,7 @@ TEST(SystemdManagerV1, EveryHierarchyGetsTheScopesPathAndSystemdLimitsAsV1Proper
     fs.write("devices/a.slice/p-c1.scope/devices.deny", "");
     auto log = std::make_shared<RecordingSystemd::Log>();
     RecordingLoader loader;
-    auto m = manager_for_create(layout, std::string("a.slice:p:c1"), "c1", loader,
+    auto m = manager_for_create(layout, std::string("a.slice:p:c1"), "c1", loader, false,
                                 [&] { return std::make_unique<RecordingSystemd>(log); });
     EXPECT_EQ(m->driver(), "systemd-v1");
     EXPECT_EQ(m->paths().at("name=systemd"), fs.path("systemd/a.slice/p-c1.scope"));
@@ -473,6 +478,119 @@ TEST(SystemdManagerV1, EveryHierarchyGetsTheScopesPathAndSystemdLimitsAsV1Proper
     ASSERT_EQ(log->calls.size(), 1u);
     EXPECT_THAT(log->calls[0], HasSubstr("BlockIOAccounting=true"));
     EXPECT_THAT(log->calls[0], HasSubstr("MemoryLimit=33554432 TasksMax=10"));
+}
+
+
+// Rootless: the user's systemd instance. runc's default slice is the user
+// manager's user.slice, the scope's cgroup below the manager's own.
+TEST(SystemdUnitPath, RootlessDefaultsToTheUserManagersUserSlice) {
+    EXPECT_EQ(unit_path(std::nullopt, "c1", true).slice, "user.slice");
+    EXPECT_EQ(unit_path(std::string(""), "c1", true).cgroup(), "/user.slice/rt-c1.scope");
+    EXPECT_EQ(unit_path(std::string(":p:c1"), "c1", true).cgroup(), "/user.slice/p-c1.scope");
+    EXPECT_EQ(unit_path(std::string("a.slice:p:c1"), "c1", true).cgroup(), "/a.slice/p-c1.scope");
+    EXPECT_EQ(unit_path(std::nullopt, "c1").slice, "system.slice");
+}
+
+TEST(SystemdUserBus, TheSessionAddressElseTheRuntimeDirsBus) {
+    EXPECT_EQ(user_bus_address("unix:path=/x/bus,guid=1", "/run/user/1000"), "unix:path=/x/bus,guid=1");
+    EXPECT_EQ(user_bus_address("", "/run/user/1000"), "unix:path=/run/user/1000/bus");
+    EXPECT_EQ(user_bus_address(nullptr, "/run/user/1000"), "unix:path=/run/user/1000/bus");
+    // Escaped as an address must be, and read back as the same path.
+    std::string odd = user_bus_address(nullptr, "/tmp/a b,c;d=e%");
+    EXPECT_EQ(odd, "unix:path=/tmp/a%20b%2cc%3bd%3de%25/bus");
+    ASSERT_EQ(dbus::parse_address(odd).size(), 1u);
+    EXPECT_EQ(dbus::parse_address(odd)[0].path, "/tmp/a b,c;d=e%/bus");
+    EXPECT_THAT(error_of([] { user_bus_address(nullptr, ""); }),
+                AllOf(HasSubstr("DBUS_SESSION_BUS_ADDRESS"), HasSubstr("XDG_RUNTIME_DIR")));
+}
+
+class SystemdUserManagerV2 : public SystemdManagerV2 {
+protected:
+    static constexpr const char* manager_cgroup = "/user.slice/user-1000.slice/user@1000.service";
+    SystemdUserManagerV2() {
+        log->control_group = manager_cgroup;
+        std::string scope = std::string(manager_cgroup).substr(1) + "/user.slice/rt-c1.scope";
+        for (const char* dir : {"user.slice", "user.slice/user-1000.slice", "user.slice/user-1000.slice/user@1000.service",
+                                "user.slice/user-1000.slice/user@1000.service/user.slice"}) {
+            fs.v2_cgroup(dir, "memory pids");
+        }
+        fs.v2_cgroup(scope, "memory pids");
+        fs.write(scope + "/cgroup.procs", "4242\n");
+    }
+    std::string scope_file(const std::string& name) {
+        return std::string(manager_cgroup).substr(1) + "/user.slice/rt-c1.scope/" + name;
+    }
+};
+
+TEST_F(SystemdUserManagerV2, TheScopeIsInTheUserManagersUserSliceWithTheLimitsAndNoDeviceRules) {
+    spec::Resources r = spec::parse_resources(R"({"memory": {"limit": 33554432}, "pids": {"limit": 10}})");
+    auto m = manager_for_create(layout, std::nullopt, "c1", loader, true, connector());
+    EXPECT_EQ(m->driver(), "systemd-user-v2");
+    EXPECT_EQ(m->paths(), (std::map<std::string, std::string>{
+                              {"", fs.path(std::string(manager_cgroup).substr(1) + "/user.slice/rt-c1.scope")}}));
+    m->check(r);
+    m->create(r);
+    m->apply(r, container_device_rules({}, {}));
+    m->add_process(4242);
+    ASSERT_EQ(log->calls.size(), 1u);
+    EXPECT_THAT(log->calls[0], HasSubstr("start rt-c1.scope Description=rt container c1 Slice=user.slice "
+                                         "Delegate=true PIDs=[4242]"));
+    EXPECT_THAT(log->calls[0], HasSubstr("MemoryMax=33554432 TasksMax=10"));
+    EXPECT_THAT(log->calls[0], Not(HasSubstr("Device")));
+    EXPECT_THAT(loader.dirs, IsEmpty());  // no device filter: a user cannot load one
+    EXPECT_EQ(fs.read(scope_file("memory.max")), "33554432");
+
+    log->on_stop = [&] { std::filesystem::remove_all(fs.path(scope_file(""))); };  // systemd removes the scope
+    auto later = manager_from_state(layout, "systemd-user-v2", m->paths(), loader, connector());
+    later->update(spec::parse_resources(R"({"memory": {"limit": 67108864}})"), nullptr);
+    EXPECT_EQ(log->calls.back(), "set rt-c1.scope MemoryMax=67108864");
+    EXPECT_EQ(fs.read(scope_file("memory.max")), "67108864");
+    later->destroy();
+    EXPECT_EQ(log->calls.back(), "stop rt-c1.scope");
+}
+
+TEST_F(SystemdUserManagerV2, TheStateNamesTheUserDriverOfThisHostsVersion) {
+    EXPECT_THAT(error_of([&] { manager_from_state(layout, "systemd-user-v1", {{"name=systemd", "/x/rt-c1.scope"}},
+                                                  loader, connector()); }),
+                HasSubstr("made by the systemd-user-v1 driver, but this host's cgroups are unified"));
+}
+
+TEST(SystemdUserManagerV1, OnlyTheScopeNoLimits) {
+    FakeCgroupfs fs;
+    Layout layout;
+    layout.mode = Mode::hybrid;
+    layout.root = fs.root();
+    layout.unified = fs.path("unified");
+    for (const char* h : {"memory", "systemd"}) {
+        Hierarchy hierarchy;
+        hierarchy.mount = fs.path(h);
+        hierarchy.controllers = {std::string(h) == "systemd" ? "name=systemd" : h};
+        layout.v1.push_back(hierarchy);
+    }
+    auto log = std::make_shared<RecordingSystemd::Log>();
+    log->control_group = "/user.slice/user-1000.slice/user@1000.service";
+    RecordingLoader loader;
+    auto m = manager_for_create(layout, std::nullopt, "c1", loader, true,
+                                [&] { return std::make_unique<RecordingSystemd>(log); });
+    EXPECT_EQ(m->driver(), "systemd-user-v1");
+    EXPECT_EQ(m->paths(), (std::map<std::string, std::string>{
+                              {"name=systemd", fs.path("systemd/user.slice/user-1000.slice/user@1000.service/"
+                                                       "user.slice/rt-c1.scope")}}));
+    EXPECT_THAT(error_of([&] { m->check(spec::parse_resources(R"({"memory": {"limit": 33554432}})")); }),
+                AllOf(HasSubstr("memory"), HasSubstr("cgroup v1: the user's systemd instance is delegated no controller")));
+    spec::Resources none;
+    m->check(none);
+    m->create(none);
+    m->apply(none, container_device_rules({}, {}));
+    m->add_process(4242);
+    ASSERT_EQ(log->calls.size(), 1u);
+    EXPECT_THAT(log->calls[0], HasSubstr("start rt-c1.scope Description=rt container c1 Slice=user.slice "
+                                         "Delegate=true PIDs=[4242]"));
+    EXPECT_THAT(log->calls[0], Not(HasSubstr("Device")));
+    auto later = manager_from_state(layout, "systemd-user-v1", m->paths(), loader,
+                                    [&] { return std::make_unique<RecordingSystemd>(log); });
+    later->destroy();
+    EXPECT_EQ(log->calls.back(), "stop rt-c1.scope");
 }
 
 }  // namespace

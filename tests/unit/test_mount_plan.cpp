@@ -97,5 +97,17 @@ TEST(MountPlan, DevBoundFromTheHostIsNoticed) {
     EXPECT_FALSE(dev_is_bind_mounted(spec, plan_mounts(spec)));
 }
 
+// One reading of a mount's source for the init and for the parent that
+// opens user-namespaced bind sources: relative to the bundle, as runc.
+TEST(MountPlan, ARelativeSourceIsTheBundles) {
+    spec::Mount m;
+    m.source = "data";
+    EXPECT_EQ(mount_source(m, "/b"), "/b/data");
+    m.source = "/abs";
+    EXPECT_EQ(mount_source(m, "/b"), "/abs");
+    m.source = std::nullopt;
+    EXPECT_EQ(mount_source(m, "/b"), "");
+}
+
 }  // namespace
 }  // namespace rt::linux

@@ -225,6 +225,48 @@ TEST_F(MountSteps, RootPropagationComesFirstAndAgainAfterPivotRoot) {
     EXPECT_EQ(calls.back(), "mount  HOST:/ " + flags(MS_SLAVE | MS_REC)) << "after pivot_root";
 }
 
+// --no-pivot (and the initial ramfs's fallback): as runc, the host's whole
+// procfs and sysfs mounts outside the rootfs are unmounted first (made
+// slaves so that nothing propagates), then MS_MOVE + chroot.
+TEST_F(MountSteps, NoPivotHidesTheHostsProcAndSysThenMovesAndChroots) {
+    InitContext& ctx = context(R"({"linux": {"namespaces": [{"type": "mount"}]}})");
+    config_.no_pivot = true;
+    auto result = test::in_child([&] {
+        enter_rootfs(ctx);
+        std::string out;
+        for (const auto& c : sys_.calls) out += c.op + " " + c.source + " " + c.target + " " + std::to_string(c.flags) + "\n";
+        return out;
+    });
+    ASSERT_EQ(result.status, 0) << result.output;
+    const std::string& calls = result.output;
+    auto at = [&](const std::string& line) { return calls.find(line); };
+    // The test host's own /proc and /sys (this process's mount namespace).
+    ASSERT_NE(at("umount2  HOST:/proc " + std::to_string(MNT_DETACH)), std::string::npos) << calls;
+    ASSERT_NE(at("umount2  HOST:/sys " + std::to_string(MNT_DETACH)), std::string::npos) << calls;
+    EXPECT_LT(at("mount  HOST:/proc " + std::to_string(MS_SLAVE | MS_REC)), at("umount2  HOST:/proc ")) << calls;
+    size_t move = at("mount / HOST:/ " + std::to_string(MS_MOVE));
+    ASSERT_NE(move, std::string::npos) << calls;
+    EXPECT_LT(at("umount2  HOST:/proc "), move);
+    EXPECT_NE(calls.find("chroot  . 0", move), std::string::npos) << calls;
+    EXPECT_EQ(calls.find("pivot_root"), std::string::npos) << calls;
+}
+
+// pivot_root's EINVAL leads to the chroot fallback only where "/" is the
+// initial ramfs; anywhere else it is the error it is.
+TEST_F(MountSteps, PivotRootRefusedOutsideTheInitialRamfsIsAnError) {
+    InitContext& ctx = context(R"({"linux": {"namespaces": [{"type": "mount"}]}})");
+    sys_.fail["pivot_root"] = EINVAL;
+    auto result = test::in_child([&] {
+        try {
+            enter_rootfs(ctx);
+        } catch (const Error& e) {
+            return std::string(e.what()) + (sys_.of("chroot").empty() ? "" : " (chroot made)");
+        }
+        return std::string("entered");
+    });
+    EXPECT_EQ(result.output, "pivot_root " + rootfs_ + ": Invalid argument");
+}
+
 TEST_F(MountSteps, NamespacesAreJoinedThenUnshared) {
     NamespacePlan plan;
     plan.unshare_flags = CLONE_NEWNS | CLONE_NEWUTS;

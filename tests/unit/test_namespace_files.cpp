@@ -16,9 +16,19 @@ TEST(IdMap, OneLinePerMapping) {
     EXPECT_EQ(format_id_map({{4294967294U, 4294967294U, 1}}), "4294967294 4294967294 1\n");
 }
 
-TEST(IdMap, SetgroupsDenyOnlyWithoutPrivilege) {
-    EXPECT_FALSE(needs_setgroups_deny(true));
-    EXPECT_TRUE(needs_setgroups_deny(false));
+// Root writes every map itself; rootless, only its own ID alone (its group
+// after setgroups "deny"); anything more goes through newuidmap/newgidmap.
+TEST(IdMap, WhoWritesTheMaps) {
+    EXPECT_EQ(map_writer(true, {{0, 100000, 65536}}, 0), MapWriter::direct);
+    EXPECT_EQ(map_writer(false, {{0, 1000, 1}}, 1000), MapWriter::direct_denying_setgroups);
+    EXPECT_EQ(map_writer(false, {{0, 1000, 1}, {1, 100000, 65536}}, 1000), MapWriter::tool);
+    EXPECT_EQ(map_writer(false, {{0, 1000, 2}}, 1000), MapWriter::tool);
+    EXPECT_EQ(map_writer(false, {{0, 1001, 1}}, 1000), MapWriter::tool);
+}
+
+TEST(IdMap, TheToolGetsThePidThenOneTriplePerMapping) {
+    EXPECT_EQ(mapping_tool_argv("/usr/bin/newuidmap", 42, {{0, 1000, 1}, {1, 100000, 65536}}),
+              (std::vector<std::string>{"/usr/bin/newuidmap", "42", "0", "1000", "1", "1", "100000", "65536"}));
 }
 
 TEST(TimeOffsets, MonotonicThenBoottime) {

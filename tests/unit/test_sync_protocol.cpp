@@ -1,6 +1,9 @@
 // The order of the create/init conversation (rt/linux/sync_protocol.hpp).
 #include <gtest/gtest.h>
 
+#include <cerrno>
+#include <stdexcept>
+
 #include "rt/linux/sync_protocol.hpp"
 #include "rt/util/error.hpp"
 
@@ -42,19 +45,73 @@ TEST(SyncOrder, ErrorIsAllowedAnywhere) {
     EXPECT_NO_THROW(order.advance(Sync::error));
 }
 
-TEST(SyncChannel, ExpectTurnsTheChildsErrorIntoAnException) {
+TEST(SyncChannel, ExpectTurnsTheChildsErrorIntoATypedException) {
     auto [parent, child] = rt::Channel::make_pair();
     SyncOrder child_order, parent_order;
     rt::linux::send(parent, parent_order, Sync::proceed);
     EXPECT_EQ(rt::linux::expect(child, child_order, Sync::proceed).type,
               static_cast<uint32_t>(Sync::proceed));
-    child.send(static_cast<uint32_t>(Sync::error), "mount /proc: Operation not permitted");
+    rt::linux::send_error(child, "mounts", rt::Error("mount /proc: Operation not permitted", EPERM));
     try {
         rt::linux::expect(parent, parent_order, Sync::run_hooks);
         FAIL() << "no exception";
-    } catch (const rt::Error& e) {
+    } catch (const rt::linux::ChildError& e) {
         EXPECT_STREQ(e.what(), "mount /proc: Operation not permitted");
+        EXPECT_EQ(e.err(), EPERM);
+        EXPECT_EQ(e.step(), "mounts");
     }
+    // Any exception: errno 0, its message.
+    rt::linux::send_error(child, "hooks", std::runtime_error("a hook failed"));
+    try {
+        rt::linux::receive(parent, parent_order);
+        FAIL() << "no exception";
+    } catch (const rt::linux::ChildError& e) {
+        EXPECT_STREQ(e.what(), "a hook failed");
+        EXPECT_EQ(e.err(), 0);
+        EXPECT_EQ(e.step(), "hooks");
+    }
+}
+
+TEST(ChildFailure, RoundTrips) {
+    rt::linux::ChildFailure failure{ENOENT, "pivot_root", "pivot_root /x: No such file or directory"};
+    auto decoded = rt::linux::decode_failure(rt::linux::encode_failure(failure));
+    EXPECT_EQ(decoded.err, ENOENT);
+    EXPECT_EQ(decoded.step, "pivot_root");
+    EXPECT_EQ(decoded.message, failure.message);
+    // An errno no system call gives is sent as none, so that the message
+    // still decodes.
+    EXPECT_EQ(rt::linux::decode_failure(rt::linux::encode_failure({-5, "x", "m"})).err, 0);
+    EXPECT_EQ(rt::linux::decode_failure(rt::linux::encode_failure({100000, "x", "m"})).message, "m");
+    // The encoder bounds what it sends.
+    failure.step = std::string(200, 's');
+    failure.message = std::string(100000, 'm');
+    decoded = rt::linux::decode_failure(rt::linux::encode_failure(failure));
+    EXPECT_EQ(decoded.step.size(), rt::linux::kMaxFailureStep);
+    EXPECT_EQ(decoded.message.size(), rt::linux::kMaxFailureMessage);
+}
+
+// The payload comes from a process in the container's namespaces: anything
+// malformed is an error of its own, never read past its end.
+TEST(ChildFailure, MalformedPayloadsAreRefused) {
+    using rt::linux::decode_failure;
+    EXPECT_THROW(decode_failure(""), rt::Error);
+    EXPECT_THROW(decode_failure(std::string("\0\0\0", 3)), rt::Error);  // shorter than its header
+    // A step longer than the payload.
+    EXPECT_THROW(decode_failure(std::string("\x02\0\0\0\x10\0abc", 9)), rt::Error);
+    // A step longer than allowed.
+    std::string long_step = std::string("\0\0\0\0", 4) + std::string("\xff\0", 2) + std::string(255, 's');
+    EXPECT_THROW(decode_failure(long_step), rt::Error);
+    // An errno no system call returns.
+    EXPECT_THROW(decode_failure(std::string("\xff\xff\xff\x7f\0\0msg", 9)), rt::Error);
+    // A message too long.
+    EXPECT_THROW(decode_failure(std::string(6, '\0') + std::string(rt::linux::kMaxFailureMessage + 1, 'm')),
+                 rt::Error);
+    // Plain text, as a child of an older protocol would send it.
+    EXPECT_THROW(decode_failure("mount /proc: Operation not permitted"), rt::Error);
+    // An empty message still says something.
+    auto failure = decode_failure(std::string("\x05\0\0\0\x04\0user", 10));
+    EXPECT_EQ(failure.err, 5);
+    EXPECT_EQ(failure.message, "the child failed at step user without a message");
 }
 
 TEST(SyncChannel, UnexpectedTypeAndEofAreErrors) {
@@ -66,7 +123,7 @@ TEST(SyncChannel, UnexpectedTypeAndEofAreErrors) {
     try {
         rt::linux::expect(parent, order, Sync::run_hooks);
         FAIL() << "no exception";
-    } catch (const rt::Error& e) {
+    } catch (const rt::linux::ChildVanished& e) {
         EXPECT_STREQ(e.what(), "container init exited before sending run_hooks");
     }
 }
@@ -120,7 +177,7 @@ TEST(SyncChannel, ReceiveTellsExecdFromDiedEarly) {
         SyncOrder order;
         order.advance(Sync::proceed);
         child.close();
-        EXPECT_THROW(rt::linux::receive(parent, order), rt::Error);
+        EXPECT_THROW(rt::linux::receive(parent, order), rt::linux::ChildVanished);
     }
     {
         // A console message must carry its fd.

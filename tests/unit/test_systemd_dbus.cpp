@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <optional>
 #include <sstream>
 
 #include "rt/cgroups/systemd.hpp"
@@ -261,6 +262,67 @@ TEST_F(SystemdDbus, NoSystemdAtAllIsAClearError) {
     std::string error = error_of([] { connect_systemd(); });
     EXPECT_THAT(error, HasSubstr("--systemd-cgroup: cannot reach systemd over D-Bus"));
     EXPECT_THAT(error, HasSubstr("connect /nonexistent/rt-test-bus: No such file or directory"));
+}
+
+// Rootless: the user's systemd on the user's bus, $XDG_RUNTIME_DIR/bus when
+// no session address is set; its ControlGroup is where its units go.
+class UserSystemdDbus : public SystemdDbus {
+protected:
+    void SetUp() override {
+        for (const char* name : {"DBUS_SESSION_BUS_ADDRESS", "XDG_RUNTIME_DIR"}) {
+            const char* value = std::getenv(name);
+            saved_.emplace_back(name, value ? std::optional<std::string>(value) : std::nullopt);
+        }
+        ::unsetenv("DBUS_SESSION_BUS_ADDRESS");
+    }
+    void TearDown() override {
+        for (const auto& [name, value] : saved_) {
+            if (value) {
+                ::setenv(name.c_str(), value->c_str(), 1);
+            } else {
+                ::unsetenv(name.c_str());
+            }
+        }
+        SystemdDbus::TearDown();
+    }
+    std::vector<std::pair<std::string, std::optional<std::string>>> saved_;
+};
+
+TEST_F(UserSystemdDbus, TheRuntimeDirsBusAndTheManagersControlGroup) {
+    const std::string manager_cgroup = "/user.slice/user-1000.slice/user@1000.service";
+    Handler base = systemd_with([](const Message& call, int) -> std::vector<Message> {
+        return {reply_to(call, {Value::object_path(job7)}), job_removed(7, job7, "rt-c1.scope", "done")};
+    });
+    FakeSystemd fake([&](const Message& call, int nth) -> std::vector<Message> {
+        if (call.member == "Get" && call.body.size() == 2 && call.body[1].as_string() == "ControlGroup") {
+            return {reply_to(call, {Value::variant(Value::string(manager_cgroup))})};
+        }
+        return base(call, nth);
+    });
+    std::string address = fake.address();  // unix:path=DIR/bus
+    std::string dir = address.substr(10, address.size() - 10 - 4);
+    ::setenv("XDG_RUNTIME_DIR", dir.c_str(), 1);
+    {
+        auto systemd = connect_user_systemd();
+        EXPECT_EQ(systemd->control_group(), manager_cgroup);
+        systemd->start_unit("rt-c1.scope", some_properties());
+    }
+    auto calls = fake.calls();
+    ASSERT_GE(calls.size(), 6u);
+    EXPECT_EQ(calls[2], "Hello ");
+    EXPECT_EQ(calls[4], "Get ss org.freedesktop.systemd1.Manager ControlGroup");
+    EXPECT_EQ(calls[5], "StartTransientUnit ssa(sv)a(sa(sv)) rt-c1.scope replace");
+}
+
+TEST_F(UserSystemdDbus, NoUserBusIsAClearError) {
+    ::setenv("XDG_RUNTIME_DIR", "/nonexistent/rt-test-runtime", 1);
+    std::string error = error_of([] { connect_user_systemd(); });
+    EXPECT_THAT(error, HasSubstr("--systemd-cgroup rootless: cannot reach the user's systemd instance "
+                                 "(systemd --user) over D-Bus on the user's bus: connect "
+                                 "/nonexistent/rt-test-runtime/bus: No such file or directory"));
+    ::unsetenv("XDG_RUNTIME_DIR");
+    EXPECT_THAT(error_of([] { connect_user_systemd(); }),
+                HasSubstr("neither DBUS_SESSION_BUS_ADDRESS nor XDG_RUNTIME_DIR is set"));
 }
 
 }  // namespace

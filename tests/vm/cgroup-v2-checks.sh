@@ -28,6 +28,36 @@
 CHECKS_DIR=${CHECKS_DIR:-$(dirname -- "$0")/../cgroups}
 . "$CHECKS_DIR/lib.sh"
 . "$CHECKS_DIR/checks.sh"
+
+# vm-test: initramfs stage
+# scripts/vm-test runs this script first with the initial ramfs as "/"
+# (VM_STAGE=initramfs, the marker above), where pivot_root cannot work: rt
+# must fall back to MS_MOVE + chroot by itself. What it printed is checked
+# in stage 2 (check_initramfs_*), from /initramfs.out.
+if [ "${VM_STAGE:-}" = initramfs ]; then
+    ID=from-initramfs
+    NAMESPACES='{"type": "pid"}, {"type": "mount"}, {"type": "ipc"}, {"type": "uts"}'
+    # The container's view: its own root, nothing of the initramfs's.
+    config "$(sh_args 'echo ran from the initramfs; ls /test.sh /init /initramfs.out 2>&1; ls /bin/rt-testhelper')"
+    out=$(rt --debug run --bundle "$BUNDLE" "$ID" 2>&1 < /dev/null)
+    echo "run exit status $?"
+    echo "$out"
+    out=$(rt run --no-pivot --bundle "$BUNDLE" "$ID-no-pivot" 2>&1 < /dev/null)
+    echo "no-pivot exit status $?"
+    echo "$out"
+    # Ways out to a decoy at the initramfs's root: "/..", the roots of PID 1
+    # and of the process itself, and (with CAP_SYS_CHROOT) the classic
+    # chroot-into-a-subdirectory-and-climb escape; with and without --no-pivot.
+    echo "the initramfs" > /initramfs-decoy
+    CAPS='["CAP_SYS_CHROOT"]' config "$(sh_args 'for p in /../initramfs-decoy /../../initramfs-decoy /proc/1/root/initramfs-decoy /proc/1/root/../initramfs-decoy /proc/self/root/../initramfs-decoy; do [ -e $p ] && echo escape: reached $p; done; rt-testhelper chroot-escape /tmp/jail /initramfs-decoy')"
+    for flag in --debug --no-pivot; do
+        out=$(rt run $flag --bundle "$BUNDLE" "$ID-escape" 2>&1 < /dev/null)
+        echo "escape $flag exit status $?"
+        echo "$out" | sed 's/^/escape: /'
+    done
+    rm -f /initramfs-decoy
+    exit 0
+fi
 CGROUP_NS='{"type": "cgroup"}'
 CGROUP_MOUNT_JSON='{"destination": "/sys/fs/cgroup", "type": "cgroup", "source": "cgroup",
          "options": ["nosuid", "noexec", "nodev", "relatime", "ro"]}'
@@ -153,6 +183,36 @@ check_exec_sub_cgroup() {
 
 # rt spec, as runc spec, adds a cgroup namespace where cgroup v2 is all
 # there is.
+# rt run straight from the initramfs (see VM_STAGE above).
+check_initramfs_run_falls_back_to_chroot() {
+    out=$(cat /initramfs.out) || fail "no /initramfs.out: the initramfs stage did not run"
+    echo "$out" | grep -qx 'run exit status 0' || fail "rt run from the initramfs failed: $out"
+    echo "$out" | grep -qx 'ran from the initramfs' || fail "the container did not run: $out"
+    echo "$out" | grep -q 'pivot_root is refused on the initial ramfs.*chroot instead' ||
+        fail "no debug line about the fallback: $out"
+    echo "$out" | grep -qx '/bin/rt-testhelper' || fail "the container's root is not its rootfs: $out"
+    for f in /test.sh /init /initramfs.out; do
+        echo "$out" | grep -q "ls: $f: No such file or directory" || fail "the container sees the initramfs's $f: $out"
+    done
+}
+
+# Nothing of the initramfs is reachable from a container with CAP_SYS_CHROOT
+# (rt-testhelper chroot-escape), with the automatic fallback or --no-pivot.
+check_initramfs_not_reachable() {
+    out=$(grep '^escape' /initramfs.out) || fail "no escape checks ran: $(cat /initramfs.out)"
+    echo "$out"
+    for flag in --debug --no-pivot; do
+        echo "$out" | grep -qx "escape $flag exit status 0" || fail "rt run $flag failed"
+    done
+    [ "$(echo "$out" | grep -cx 'escape: not-reached /initramfs-decoy')" = 2 ] || fail "the chroot escape did not run twice to its end"
+    ! echo "$out" | grep -q -e 'escape: reached' -e 'escape: escape: reached' || fail "the container reached the initramfs's decoy"
+}
+
+check_initramfs_no_pivot_still_works() {
+    grep -qx 'no-pivot exit status 0' /initramfs.out || fail "rt --no-pivot run from the initramfs failed: $(cat /initramfs.out)"
+    [ "$(grep -c 'ran from the initramfs' /initramfs.out)" = 2 ] || fail "$(cat /initramfs.out)"
+}
+
 check_spec_cgroup_namespace() {
     mkdir "$SCRATCH/spec" && rt spec -b "$SCRATCH/spec" || fail "rt spec: exit $?"
     grep -q '"type": "cgroup"' "$SCRATCH/spec/config.json" || fail "no cgroup namespace: $(cat "$SCRATCH/spec/config.json")"
@@ -167,6 +227,9 @@ t "a cgroup mount is a read-only cgroup2, the only cgroup hierarchy inside" chec
 t "with a cgroup namespace, the cgroup2 mount is rooted at the container's cgroup" check_cgroup_mount_with_cgroupns
 t "rt create, state, start, kill, delete" check_lifecycle
 t "rt delete --force removes a running container" check_delete_force
+t "rt run straight from the initramfs falls back to MS_MOVE + chroot" check_initramfs_run_falls_back_to_chroot
+t "rt --no-pivot run from the initramfs still works" check_initramfs_no_pivot_still_works
+t "a container started from the initramfs cannot reach its files, not even out of a chroot" check_initramfs_not_reachable
 run_cgroup_checks
 t "rt exec --cgroup runs the process in a sub-cgroup of the container's" check_exec_sub_cgroup
 t "rt spec has a cgroup namespace on a cgroup2-only host, as runc spec" check_spec_cgroup_namespace

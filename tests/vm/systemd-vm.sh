@@ -4,7 +4,8 @@
 # checks (tests/vm/systemd-checks.sh), then containerd and podman driving
 # rt through systemd (tests/suites/containerd.sh and podman.sh with
 # CGROUP_MANAGER=systemd: `ctr run --runc-systemd-cgroup`, podman
-# --cgroup-manager systemd).
+# --cgroup-manager systemd), then the kubelet's path (tests/suites/cri.sh
+# with CRI_SYSTEMD_CGROUP=1: containerd's CRI with SystemdCgroup = true).
 set -uo pipefail
 cd "$(dirname -- "$(readlink -f -- "${BASH_SOURCE[0]}")")/../.." || exit 1
 version=${1:?usage: tests/vm/systemd-vm.sh v1|v2}
@@ -14,4 +15,5 @@ tap_include "" sh tests/vm/systemd-checks.sh "$version"
 export CGROUP_MANAGER=systemd RUNTIME=/opt/rt/bin/rt RT_SOURCE_DIR=$PWD
 tap_include "containerd: " tests/suites/containerd.sh
 tap_include "podman: " tests/suites/podman.sh
+tap_include "cri: " env CRI_SYSTEMD_CGROUP=1 RT_TESTHELPER=/opt/rt/bin/rt-testhelper tests/suites/cri.sh
 tap_plan

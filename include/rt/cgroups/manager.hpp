@@ -103,6 +103,11 @@ std::unique_ptr<Manager> manager_for_create(const Layout& layout, const std::opt
 // frozen. Not v2: its frozen tasks sleep interruptibly.
 bool frozen_tasks_show_as_uninterruptible(const std::string& driver);
 
+// A rootless container's manager when no cgroup was delegated to the user:
+// it makes nothing and refuses every limit, naming `why`; its driver is
+// "none" and it has no paths.
+std::unique_ptr<Manager> no_cgroups(std::string why);
+
 std::unique_ptr<Manager> manager_from_state(const Layout& layout, const std::string& driver,
                                             const std::map<std::string, std::string>& paths,
                                             DeviceFilterLoader* loader = nullptr);

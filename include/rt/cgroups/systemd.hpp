@@ -20,6 +20,15 @@
 //                      the directories systemd does not remove.
 //   pause, ps, events, kill --all: the files, as with cgroupfs.
 //
+// Rootless (as runc): the user's own systemd instance on the user's bus
+// ($DBUS_SESSION_BUS_ADDRESS, else $XDG_RUNTIME_DIR/bus), the default slice
+// "user.slice" of that manager, so the scope's cgroup is below the user
+// manager's own (".../user@UID.service/user.slice/rt-ID.scope"). No device
+// rules (a user cannot load device filters). On cgroup v2 the limits go as
+// for root, into the controllers delegated to the user; on v1 a user manager
+// is delegated no controller: the scope only tracks the processes, and a
+// limit is an error. The drivers are "systemd-user-v1" and "systemd-user-v2".
+//
 // Which resource becomes which property (runc's tables, per version of
 // cgroups and of systemd) is in unit_properties.cpp and devices.cpp.
 #pragma once
@@ -51,7 +60,8 @@ struct UnitPath {
 
 // "SLICE:PREFIX:NAME" (or the default for an absent or empty path). Throws
 // rt::Error starting with ".linux.cgroupsPath: " for anything else.
-UnitPath unit_path(const std::optional<std::string>& cgroups_path, const std::string& id);
+// `rootless`: the default slice is the user manager's "user.slice".
+UnitPath unit_path(const std::optional<std::string>& cgroups_path, const std::string& id, bool rootless = false);
 
 // runc's ExpandSlice: "a-b.slice" -> "/a.slice/a-b.slice", "-.slice" -> "/".
 std::string expand_slice(const std::string& slice);
@@ -99,6 +109,10 @@ public:
     // Stops a unit and waits until its job is done; nothing when there is no
     // such unit. Then forgets it if it failed (ResetFailedUnit).
     virtual void stop_unit(const std::string& unit) = 0;
+    // The manager's own cgroup (its ControlGroup property): "" for the
+    // system's systemd (units are below the root), the user@UID.service
+    // cgroup for a user's.
+    virtual std::string control_group() { return ""; }
 };
 
 // systemd over D-Bus: the system bus ($DBUS_SYSTEM_BUS_ADDRESS, else
@@ -107,19 +121,30 @@ public:
 // neither answers.
 std::unique_ptr<UnitControl> connect_systemd();
 
+// The address of the caller's user bus: `session_bus_address` when set and
+// not empty, else unix:path=`xdg_runtime_dir`/bus. Throws rt::Error naming
+// both variables when neither is set.
+std::string user_bus_address(const char* session_bus_address, const char* xdg_runtime_dir);
+
+// The user's own systemd instance over the user's bus (rootless). Throws an
+// rt::Error naming D-Bus and the user's systemd when it does not answer.
+std::unique_ptr<UnitControl> connect_user_systemd();
+
 using Connector = std::function<std::unique_ptr<UnitControl>()>;
 
 // The systemd driver's manager for a new container. Connects to systemd
-// right away (`connect`), so that an unreachable systemd is an error before
-// anything is made.
+// right away (`connect`; by default the system's systemd, or the user's when
+// `rootless`), so that an unreachable systemd is an error before anything
+// is made.
 std::unique_ptr<Manager> manager_for_create(const Layout& layout, const std::optional<std::string>& cgroups_path,
-                                            const std::string& id, DeviceFilterLoader& loader,
-                                            const Connector& connect = connect_systemd);
+                                            const std::string& id, DeviceFilterLoader& loader, bool rootless = false,
+                                            const Connector& connect = {});
 
-// The manager of an existing container ("systemd-v1" or "systemd-v2").
-// Connects only for what needs systemd (update, destroy).
+// The manager of an existing container ("systemd-v1", "systemd-v2", or
+// "systemd-user-v1/v2"). Connects only for what needs systemd (update,
+// destroy): by default to the systemd the driver names.
 std::unique_ptr<Manager> manager_from_state(const Layout& layout, const std::string& driver,
                                             const std::map<std::string, std::string>& paths,
-                                            DeviceFilterLoader& loader, const Connector& connect = connect_systemd);
+                                            DeviceFilterLoader& loader, const Connector& connect = {});
 
 }  // namespace rt::cgroups::systemd

@@ -31,6 +31,8 @@ struct CreateOptions {
     bool terminal = false;  // `run -t`: as if process.terminal were true
     bool detach = true;     // false for a foreground `run`: a terminal is relayed
     bool systemd_cgroup = false;  // --systemd-cgroup: the cgroup is a systemd scope
+    // --rootless (resolved): only cgroups delegated to the user are used.
+    bool rootless = false;
 };
 
 struct RunOptions {

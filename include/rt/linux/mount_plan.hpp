@@ -39,6 +39,10 @@ struct MountPlan {
 // know (validation lets through only known ones).
 MountPlan plan_mounts(const spec::Spec& spec);
 
+// The mount's source as a path: a relative one is relative to the bundle
+// (as runc reads it), absolute ones and "" stay as they are.
+std::string mount_source(const spec::Mount& mount, const std::string& bundle);
+
 // Whether a config mount binds something over /dev (then rt makes no
 // device nodes of its own there).
 bool dev_is_bind_mounted(const spec::Spec& spec, const MountPlan& plan);

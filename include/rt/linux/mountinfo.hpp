@@ -24,5 +24,8 @@ std::vector<MountInfo> read_mountinfo(const std::string& path = "/proc/self/moun
 // The mount whose mount point is the longest prefix of `path` (the mount
 // `path` lives on). Nullptr if none (only when the list is empty).
 const MountInfo* mount_containing(const std::vector<MountInfo>& mounts, const std::string& path);
+// The result points into `mounts`: a temporary list would leave it dangling
+// (ASan caught one), so none is accepted.
+const MountInfo* mount_containing(std::vector<MountInfo>&& mounts, const std::string& path) = delete;
 
 }  // namespace rt::linux

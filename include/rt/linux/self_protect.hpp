@@ -5,11 +5,12 @@
 
 namespace rt::linux {
 
-// Re-executes rt (same argv and environment) from a read-only overlay of its
-// binary, unless it already runs from a read-only mount; returns only then
+// Makes a read-only copy of rt's binary the running rt's executable: in
+// place where the kernel allows it, else by re-executing rt (same argv and
+// environment) from the copy. Returns once rt runs from a read-only mount
 // (or where nothing can be mounted and the caller cannot write the binary).
 // Throws rt::Error when rt cannot be protected.
-void reexec_from_protected_copy(char** argv);
+void run_from_protected_copy(char** argv);
 
 // True when /proc/self/exe lies on a read-only mount.
 bool runs_from_read_only_mount();

@@ -33,17 +33,44 @@
 //   EOF on the channel (closed by execve, it is close-on-exec): the process
 //   runs; pid file, then wait or return.
 //
-// At any point the child may send `error` (payload: the message, naming the
-// step that failed) and exit; the parent then prints it, kills and reaps the
-// child, and removes everything it made. The parent never sends `error`:
-// when it fails it kills the child.
+// At any point the child may send `error` (payload: a ChildFailure, below:
+// errno, the step that failed, the message) and exit; the parent then
+// prints the message, kills and reaps the child, and removes everything it
+// made. The parent never sends `error`: when it fails it kills the child.
+// A child that ends without a word (EOF before the message awaited) is a
+// ChildVanished: the parent says how it ended (its wait status).
+//
+// start (the exec fifo, <root>/<id>/exec.fifo; no Channel):
+//
+//   rt start                                 the container's init (created)
+//   ────────                                 ──────────────────────────────
+//                                            opens the fifo for writing (through
+//                                            the host's /proc, kept as an fd) and
+//                                            blocks there until a reader comes
+//   opens the fifo to read (non-blocking),
+//   polls it and a pidfd of the init
+//   (an init that died: "exited before
+//   it was started")
+//            ◀──── "0" (one byte) ───────    writes it: released
+//                                            startContainer hooks, seccomp,
+//                                            execve (the write end is
+//                                            close-on-exec)
+//            ◀──── text, then EOF ───────    a failure after the release is
+//                                            written as text; a successful execve
+//                                            closes the fifo with nothing written
+//   EOF with no text: the process runs
+//   (poststart hooks); text: the error,
+//   the container is stopped.
 #pragma once
 
 #include <cstdint>
+#include <exception>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "rt/util/channel.hpp"
+#include "rt/util/error.hpp"
 
 namespace rt::linux {
 
@@ -57,6 +84,43 @@ enum class Sync : uint32_t {
 };
 
 const char* to_string(Sync type);
+
+// What a child says when its setup fails: the payload of `error`.
+// Encoded as {uint32 errno, uint16 step length, step, message} (little
+// endian). The child ran in the container's namespaces, so the decoder takes
+// the payload as untrusted: bounded lengths, a short or malformed payload is
+// an error of its own.
+struct ChildFailure {
+    int err = 0;           // errno of the failing system call, 0 if none
+    std::string step;      // the setup step ("mounts", "pivot_root", ...)
+    std::string message;   // reads well alone ("mount /proc: Permission denied")
+};
+inline constexpr size_t kMaxFailureStep = 64;
+inline constexpr size_t kMaxFailureMessage = 64 * 1024;
+std::string encode_failure(const ChildFailure& failure);
+ChildFailure decode_failure(std::string_view payload);
+
+// The child's failure, as the parent throws it: what() is the child's
+// message, err() its errno.
+class ChildError : public Error {
+public:
+    explicit ChildError(ChildFailure failure)
+        : Error(failure.message, failure.err), step_(std::move(failure.step)) {}
+    const std::string& step() const { return step_; }
+
+private:
+    std::string step_;
+};
+
+// The child ended before it sent what the parent awaited.
+class ChildVanished : public Error {
+public:
+    using Error::Error;
+};
+
+// Child side: sends `error` for `e` (errno from an rt::Error) at `step`.
+// Never throws: the child exits next whatever happens.
+void send_error(Channel& channel, std::string_view step, const std::exception& e) noexcept;
 
 // Which conversation a SyncOrder checks.
 enum class Flow { create, exec };
@@ -77,11 +141,11 @@ private:
 };
 
 // Receives the next message and checks it is `expected` (or `error`, which is
-// turned into an rt::Error carrying the child's message). EOF is an error
-// naming what was awaited.
+// thrown as a ChildError). EOF is a ChildVanished naming what was awaited.
 Message expect(Channel& channel, SyncOrder& order, Sync expected);
 // The next message, whatever its (allowed) type; nullopt at EOF once the
-// order is finished (EOF before is an error). `error` becomes an rt::Error.
+// order is finished (EOF before is a ChildVanished). `error` becomes a
+// ChildError.
 std::optional<Message> receive(Channel& channel, SyncOrder& order);
 // `fd` (console) travels with the message.
 void send(Channel& channel, SyncOrder& order, Sync type, const std::string& payload = {},

@@ -18,10 +18,21 @@ namespace rt::linux {
 // line per mapping.
 std::string format_id_map(const std::vector<spec::IdMapping>& mappings);
 
-// Whether the setgroups file must say "deny" before gid_map is written: the
-// kernel asks it of a writer without CAP_SETGID over the parent namespace
-// (rootless rt); root keeps setgroups(2) usable in the container.
-bool needs_setgroups_deny(bool privileged);
+// How the maps of a new user namespace get written. Root writes them itself.
+// The kernel lets an unprivileged writer (rootless rt) map only its own ID,
+// once, and its own group only after setgroups says "deny"; any other
+// mapping goes through Debian's setuid newuidmap/newgidmap (package uidmap),
+// which allow what /etc/subuid and /etc/subgid grant the user, as runc does.
+enum class MapWriter {
+    direct,                   // root: the maps as they are
+    direct_denying_setgroups, // rootless, its own ID only: setgroups "deny" first (gid_map)
+    tool,                     // rootless, more than its own ID: newuidmap / newgidmap
+};
+MapWriter map_writer(bool privileged, const std::vector<spec::IdMapping>& mappings, unsigned own_id);
+
+// The argv of newuidmap/newgidmap for these mappings of `pid`.
+std::vector<std::string> mapping_tool_argv(const std::string& tool, pid_t pid,
+                                           const std::vector<spec::IdMapping>& mappings);
 
 // Writes uid_map, (setgroups,) gid_map of `pid`'s user namespace from
 // `linux`. Nothing to do unless the container gets a new user namespace.

@@ -49,14 +49,7 @@ public:
 
     int version() override {
         if (version_ == 0) {
-            dbus::Message reply = bus_.call(
-                dbus::Message::method_call(service, manager_path, "org.freedesktop.DBus.Properties", "Get",
-                                           {dbus::Value::string(manager_interface), dbus::Value::string("Version")}),
-                call_timeout_ms);
-            std::string text;
-            if (reply.body.size() == 1 && reply.body[0].type() == "v" && reply.body[0].inner().type() == "s") {
-                text = reply.body[0].inner().as_string();
-            }
+            std::string text = manager_string("Version");
             version_ = parse_version(text);
             if (version_ < 0) log::warn("cannot tell systemd's version from \"" + text + "\"");
         }
@@ -112,7 +105,21 @@ public:
         reset_failed(unit);
     }
 
+    std::string control_group() override { return manager_string("ControlGroup"); }
+
 private:
+    // A string property of the Manager ("" when it is not a string).
+    std::string manager_string(const std::string& name) {
+        dbus::Message reply = bus_.call(
+            dbus::Message::method_call(service, manager_path, "org.freedesktop.DBus.Properties", "Get",
+                                       {dbus::Value::string(manager_interface), dbus::Value::string(name)}),
+            call_timeout_ms);
+        if (reply.body.size() == 1 && reply.body[0].type() == "v" && reply.body[0].inner().type() == "s") {
+            return reply.body[0].inner().as_string();
+        }
+        return "";
+    }
+
     dbus::Message call(const std::string& method, std::vector<dbus::Value> args) {
         return bus_.call(dbus::Message::method_call(service, manager_path, manager_interface, method, std::move(args)),
                          call_timeout_ms);
@@ -177,6 +184,49 @@ std::unique_ptr<UnitControl> connect_systemd() {
                                                                : " (systemd is not running on this host: there is no "
                                                                  "/run/systemd/system)";
     throw Error("--systemd-cgroup: cannot reach systemd over D-Bus" + hint + ": " + failures);
+}
+
+std::string user_bus_address(const char* session_bus_address, const char* xdg_runtime_dir) {
+    if (session_bus_address && *session_bus_address) return session_bus_address;
+    if (xdg_runtime_dir && *xdg_runtime_dir) {
+        // An address escapes what is not a plain character (its spec's
+        // "optionally-escaped bytes").
+        std::string escaped;
+        static const char digits[] = "0123456789abcdef";
+        for (unsigned char c : std::string(xdg_runtime_dir)) {
+            bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+                         c == '_' || c == '/' || c == '\\' || c == '.' || c == '*';
+            if (plain) {
+                escaped.push_back(static_cast<char>(c));
+            } else {
+                escaped += {'%', digits[c >> 4], digits[c & 15]};
+            }
+        }
+        return "unix:path=" + escaped + "/bus";
+    }
+    throw Error("neither DBUS_SESSION_BUS_ADDRESS nor XDG_RUNTIME_DIR is set");
+}
+
+std::unique_ptr<UnitControl> connect_user_systemd() {
+    const std::string what = "--systemd-cgroup rootless: cannot reach the user's systemd instance (systemd --user) "
+                             "over D-Bus on the user's bus";
+    std::string failures;
+    try {
+        std::string address = user_bus_address(std::getenv("DBUS_SESSION_BUS_ADDRESS"), std::getenv("XDG_RUNTIME_DIR"));
+        for (const auto& socket : dbus::parse_address(address)) {
+            try {
+                return std::make_unique<DbusControl>(dbus::Connection::open(socket, true, connect_timeout_ms));
+            } catch (const Error& e) {
+                failures += std::string(e.what()) + "; ";
+            }
+        }
+        if (failures.empty()) failures = "no unix socket in the address \"" + address + "\"; ";
+    } catch (const Error& e) {
+        failures += std::string(e.what()) + "; ";
+    }
+    failures.resize(failures.size() - 2);
+    throw Error(what + ": " + failures +
+                " (a user session with systemd --user and the user's D-Bus, e.g. `loginctl enable-linger`, is needed)");
 }
 
 }  // namespace rt::cgroups::systemd

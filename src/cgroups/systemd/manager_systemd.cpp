@@ -4,6 +4,7 @@
 
 #include "../cgroup_dir.hpp"
 #include "../v1/manager_v1.hpp"
+#include "../no_cgroups.hpp"
 #include "../v2/manager_v2.hpp"
 #include "rt/cgroups/systemd.hpp"
 #include "rt/util/error.hpp"
@@ -15,6 +16,21 @@ namespace {
 
 constexpr const char* driver_v1 = "systemd-v1";
 constexpr const char* driver_v2 = "systemd-v2";
+constexpr const char* user_driver_v1 = "systemd-user-v1";
+constexpr const char* user_driver_v2 = "systemd-user-v2";
+
+// On cgroup v1 a user's systemd manages only its own (name=systemd)
+// hierarchy: the scope holds the processes, no controller is the user's.
+const char* const user_v1_why =
+    "cgroup v1: the user's systemd instance is delegated no controller (only cgroup v2 delegates them)";
+
+// The unit's cgroup in the name=systemd hierarchy (v1, rootless): where the
+// user's systemd keeps the scope, recorded in the state.
+std::map<std::string, std::string> user_v1_cgroups(const Layout& layout, const std::string& cgroup) {
+    const Hierarchy* named = layout.find_v1("name=systemd");
+    if (!named) throw Error("--systemd-cgroup rootless on cgroup v1: no name=systemd hierarchy is mounted");
+    return {{named->key(), named->mount + cgroup}};
+}
 
 // Where the unit's cgroups are, with the hierarchies of this host: every v1
 // hierarchy (systemd makes the directories in those it manages, rt the
@@ -35,12 +51,18 @@ std::map<std::string, std::string> unit_cgroups(const Layout& layout, const std:
 class SystemdManager final : public Manager {
 public:
     SystemdManager(const Layout& layout, std::string id, UnitPath unit, std::map<std::string, std::string> paths,
-                   DeviceFilterLoader& loader, Connector connect)
+                   DeviceFilterLoader& loader, Connector connect, bool user,
+                   std::unique_ptr<UnitControl> control = nullptr)
         : v2_(layout.mode == Mode::unified),
+          user_(user),
           id_(std::move(id)),
           unit_(std::move(unit)),
-          connect_(std::move(connect)) {
-        if (v2_) {
+          connect_(std::move(connect)),
+          control_(std::move(control)) {
+        if (user_ && !v2_) {
+            files_ = std::make_unique<NoCgroups>(user_v1_why);
+            user_v1_paths_ = std::move(paths);
+        } else if (v2_) {
             auto files = v2::ManagerV2::from_state(layout, paths, loader);
             files->adopt_populated();
             files_ = std::move(files);
@@ -51,16 +73,19 @@ public:
         }
     }
 
-    // For a new container: talks to systemd now.
-    void connect_now() { systemd(); }
     // For an existing container: the unit is its own, started by an earlier rt.
     void adopt_unit() {
         owns_unit_ = true;
         started_ = true;
     }
 
-    std::string driver() const override { return v2_ ? driver_v2 : driver_v1; }
-    std::map<std::string, std::string> paths() const override { return files_->paths(); }
+    std::string driver() const override {
+        if (user_) return v2_ ? user_driver_v2 : user_driver_v1;
+        return v2_ ? driver_v2 : driver_v1;
+    }
+    std::map<std::string, std::string> paths() const override {
+        return user_v1_paths_.empty() ? files_->paths() : user_v1_paths_;
+    }
 
     void check(const spec::Resources& resources) const override {
         files_->check(resources);
@@ -68,7 +93,7 @@ public:
         // made): values it cannot take, device rules it cannot express.
         spec::Resources copy = resources;
         std::vector<DeviceRule> rules = container_device_rules(resources.devices, {});
-        resource_properties(copy, &rules, v2_, 1000, false);
+        resource_properties(copy, user_ ? nullptr : &rules, v2_, 1000, false);
     }
 
     // systemd makes a scope only with a process in it: the unit is started
@@ -78,7 +103,9 @@ public:
 
     void apply(const spec::Resources& resources, const std::vector<DeviceRule>& devices) override {
         resources_ = resources;
-        devices_ = devices;
+        // A user cannot load a device filter (bpf needs privilege): rootless,
+        // the devices are those bound in from the host, as runc's.
+        if (!user_) devices_ = devices;
     }
 
     void add_process(pid_t pid) override {
@@ -88,7 +115,9 @@ public:
         }
         spec::Resources resources = resources_;
         std::vector<Property> props = scope_properties(id_, unit_, pid, v2_);
-        for (auto& p : resource_properties(resources, &devices_, v2_, systemd().version())) props.push_back(std::move(p));
+        for (auto& p : resource_properties(resources, user_ ? nullptr : &devices_, v2_, systemd().version())) {
+            props.push_back(std::move(p));
+        }
         add_oom_policy(props, resources);
         systemd().start_unit(unit_.unit, props);
         started_ = true;
@@ -96,7 +125,11 @@ public:
         // What systemd did not make (v1 hierarchies it does not manage), the
         // controllers the scope delegates, and every limit in the files.
         files_->create(resources);
-        files_->apply(resources, devices_);
+        if (user_) {
+            files_->update(resources, nullptr);
+        } else {
+            files_->apply(resources, devices_);
+        }
         files_->add_process(pid);
     }
 
@@ -104,6 +137,9 @@ public:
         files_->check(resources);
         spec::Resources adjusted = resources;
         if (v2_) check_memory_usage(adjusted);
+        if (user_ && devices) {
+            throw Error("devices: cannot change device rules rootless: a user cannot load a device filter");
+        }
         systemd().set_properties(unit_.unit, resource_properties(adjusted, devices, v2_, systemd().version()));
         files_->update(adjusted, devices);
     }
@@ -160,11 +196,13 @@ private:
     }
 
     bool v2_;
+    bool user_;  // the user's systemd instance (rootless)
     std::string id_;
     UnitPath unit_;
     Connector connect_;
     std::unique_ptr<UnitControl> control_;
     std::unique_ptr<Manager> files_;
+    std::map<std::string, std::string> user_v1_paths_;  // rootless on v1: the name=systemd cgroup only
     spec::Resources resources_;
     std::vector<DeviceRule> devices_;
     bool started_ = false;
@@ -174,20 +212,30 @@ private:
 }  // namespace
 
 std::unique_ptr<Manager> manager_for_create(const Layout& layout, const std::optional<std::string>& cgroups_path,
-                                            const std::string& id, DeviceFilterLoader& loader,
+                                            const std::string& id, DeviceFilterLoader& loader, bool rootless,
                                             const Connector& connect) {
-    UnitPath unit = unit_path(cgroups_path, id);
-    auto manager = std::make_unique<SystemdManager>(layout, id, unit, unit_cgroups(layout, unit.cgroup()), loader,
-                                                    connect);
-    manager->connect_now();
-    return manager;
+    UnitPath unit = unit_path(cgroups_path, id, rootless);
+    Connector connector = connect ? connect : rootless ? Connector(connect_user_systemd) : Connector(connect_systemd);
+    // Talks to systemd now: an unreachable one is an error before anything
+    // is made. A user's manager puts its units below its own cgroup.
+    std::unique_ptr<UnitControl> control = connector();
+    std::string cgroup = control->control_group();
+    if (cgroup == "/") cgroup.clear();
+    cgroup += unit.cgroup();
+    auto paths = rootless && layout.mode != Mode::unified ? user_v1_cgroups(layout, cgroup)
+                                                          : unit_cgroups(layout, cgroup);
+    return std::make_unique<SystemdManager>(layout, id, unit, std::move(paths), loader, connector, rootless,
+                                            std::move(control));
 }
 
 std::unique_ptr<Manager> manager_from_state(const Layout& layout, const std::string& driver,
                                             const std::map<std::string, std::string>& paths,
                                             DeviceFilterLoader& loader, const Connector& connect) {
-    if (driver != driver_v1 && driver != driver_v2) throw Error("not a systemd cgroup driver: \"" + driver + "\"");
-    if ((driver == driver_v2) != (layout.mode == Mode::unified)) {
+    bool user = driver == user_driver_v1 || driver == user_driver_v2;
+    if (driver != driver_v1 && driver != driver_v2 && !user) {
+        throw Error("not a systemd cgroup driver: \"" + driver + "\"");
+    }
+    if ((driver == driver_v2 || driver == user_driver_v2) != (layout.mode == Mode::unified)) {
         throw Error("the container's cgroups were made by the " + driver + " driver, but this host's cgroups are " +
                     to_string(layout.mode));
     }
@@ -199,7 +247,8 @@ std::unique_ptr<Manager> manager_from_state(const Layout& layout, const std::str
     if (unit.unit.size() <= 6 || unit.unit.compare(unit.unit.size() - 6, 6, ".scope") != 0) {
         throw Error("corrupt state: the cgroup " + paths.begin()->second + " is not a systemd scope");
     }
-    auto manager = std::make_unique<SystemdManager>(layout, "", unit, paths, loader, connect);
+    Connector connector = connect ? connect : user ? Connector(connect_user_systemd) : Connector(connect_systemd);
+    auto manager = std::make_unique<SystemdManager>(layout, "", unit, paths, loader, connector, user);
     manager->adopt_unit();
     return manager;
 }

@@ -54,7 +54,7 @@ std::string expand_slice(const std::string& slice) {
     return path;
 }
 
-UnitPath unit_path(const std::optional<std::string>& cgroups_path, const std::string& id) {
+UnitPath unit_path(const std::optional<std::string>& cgroups_path, const std::string& id, bool rootless) {
     std::string slice, prefix, name;
     if (!cgroups_path || cgroups_path->empty()) {
         // runc's ":runc:<id>", with rt's name.
@@ -76,7 +76,9 @@ UnitPath unit_path(const std::optional<std::string>& cgroups_path, const std::st
         }
     }
     UnitPath path;
-    path.slice = slice.empty() ? "system.slice" : slice;
+    // runc's defaults: the system's system.slice, or the user manager's
+    // user.slice rootless.
+    path.slice = !slice.empty() ? slice : rootless ? "user.slice" : "system.slice";
     path.unit = prefix + "-" + name + ".scope";
     try {
         path.slice_dir = expand_slice(path.slice);

@@ -371,3 +371,49 @@ sc_detached() {
 # A scenario that needs the background container fails with the reason it
 # did not start.
 need_bg() { ((bg_ok)) || { why="the background container did not start: $bg_why"; return 1; }; }
+
+# podman_containers_conf GRAPHROOT TMPDIR DIR: podman's containers.conf (on
+# stdout) for a suite that keeps all of podman's state of its own: storage
+# dirs under GRAPHROOT, podman's tmp dir TMPDIR, events, hooks and network
+# config in DIR; k8s-file logs, file locks, $cgroup_manager, and $runtime_name
+# among the runtimes that take --log-format=json.
+podman_containers_conf() {
+    # This machine lacks CAP_SYS_RESOURCE (hard RLIMIT_NOFILE 20000, below
+    # podman's default of 1048576): without default_ulimits every run fails.
+    cat <<CONF
+[containers]
+default_ulimits = ["nofile=1024:1024", "nproc=4096:4096"]
+log_driver = "k8s-file"
+
+[engine]
+cgroup_manager = "$cgroup_manager"
+events_logger = "file"
+events_logfile_path = "$3/events.log"
+hooks_dir = ["$3/hooks"]
+lock_type = "file"
+runtime_supports_json = ["crun", "runc", "$runtime_name"]
+static_dir = "$1/libpod"
+tmp_dir = "$2"
+volume_path = "$1/volumes"
+
+[network]
+network_config_dir = "$3/net"
+CONF
+}
+
+# podman_storage_conf GRAPHROOT RUNROOT: podman's storage.conf (on stdout):
+# the vfs driver (no overlay mounts to clean up), GRAPHROOT and RUNROOT.
+podman_storage_conf() {
+    printf '[storage]\ndriver = "vfs"\ngraphroot = "%s"\nrunroot = "%s"\n' "$1" "$2"
+}
+
+# podman_none_left: removes through podman ("${podman_[@]}") whatever
+# container the scenarios left (after a failure), then fails unless
+# `podman ps -a` lists none.
+podman_none_left() {
+    local ids
+    ids=$(timeout 20 "${podman_[@]}" ps -a -q 2>/dev/null) || true
+    [[ -z $ids ]] || timeout 60 "${podman_[@]}" rm -f -t 0 $ids &>/dev/null || true
+    x "${podman_[@]}" ps -a -q
+    [[ -z $out ]] || fail_with "containers left: $out"
+}

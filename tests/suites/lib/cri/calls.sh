@@ -8,13 +8,17 @@ cri() { x "$python" "$cri_call" --socket "$sock" --gen "$tmp/cri-gen" "$@"; }
 # q FILTER: jq -r FILTER on the last command's stdout.
 q() { jq -r "$1" <<< "$out"; }
 
+# pod_slice NAME: (systemd) the pod's slice, in the suite's as the kubelet's
+# pod slices are in kubepods.slice: /$cgname.slice/$cgname-NAME.slice.
+pod_slice() { echo "$cgname-$1.slice"; }
+
 # pod_config NAME: a PodSandboxConfig as the kubelet sends it: metadata, a
 # hostname, a log directory, DNS, labels, the pod's cgroup parent, and the
 # kubelet's namespace modes (network and ipc of the pod, a pid namespace per
 # container).
 pod_config() {
     local parent="/$cgname/$1"
-    ((systemd_cgroup)) && parent="$cgname.slice"
+    ((systemd_cgroup)) && parent=$(pod_slice "$1")
     mkdir -p "$tmp/logs/$1"
     jq -nc --arg name "$1" --arg logs "$tmp/logs/$1" --arg parent "$parent" '{
         metadata: {name: $name, uid: ("uid-" + $name), namespace: "rt-test", attempt: 0},
@@ -132,4 +136,62 @@ no_cgroup_of() {
         [[ -d $d ]] || continue
         ! find "$d" -type d -name "*$1*" | grep -q . || fail_with "cgroup of $1 left: $(find "$d" -type d -name "*$1*")" || return 1
     done
+}
+
+# ---- with SystemdCgroup = true: what `systemctl` shows a kubelet's admin ----
+# The shim names each container's (and each sandbox's) cgroup
+# "POD_SLICE:cri-containerd:ID": the runtime runs it in the systemd scope
+# cri-containerd-ID.scope, in the pod's slice (pod_slice). Each of these is
+# true at once with cgroupfs.
+
+# unit_props UNIT PROP...: `systemctl show` of PROPs; prop NAME then gives one.
+unit_props() {
+    local unit=$1; shift
+    x systemctl show "$unit" $(printf -- '-p %s ' "$@")
+}
+prop() { sed -n "s/^$1=//p" <<< "$out"; }
+
+# in_pod_scope POD_NAME ID PID: ID's scope is active in the pod's slice, and
+# PID's cgroup (in every hierarchy systemd manages) is the scope's.
+in_pod_scope() {
+    ((systemd_cgroup)) || return 0
+    local slice unit=cri-containerd-$2.scope group expected
+    slice=$(pod_slice "$1")
+    expected=/$cgname.slice/$slice/$unit
+    unit_props "$unit" ActiveState Slice ControlGroup
+    expect_rc 0 || return 1
+    group=$(prop ControlGroup)
+    [[ $(prop ActiveState) == active && $(prop Slice) == "$slice" && $group == "$expected" ]] ||
+        fail_with "systemd unit $unit: expected active in $slice, cgroup $expected" || return 1
+    grep -q ":$group\$" "/proc/$3/cgroup" ||
+        fail_with "process $3 is not in $unit ($group): $(tr '\n' ' ' < "/proc/$3/cgroup")" || return 1
+    # What `systemctl status` says of it: the unit, its cgroup, its process.
+    x systemctl status --no-pager --full --lines=0 "$unit"
+    grep -qE "^[^[:alnum:]]*$unit( |\$)" <<< "$out" && grep -qE "CGroup: $expected\$" <<< "$out" &&
+        grep -qE "[^0-9]$3 " <<< "$out" ||
+        fail_with "systemctl status $unit does not show the unit, its cgroup $expected and process $3"
+}
+
+# scope_limits ID: (systemd) the limits the scope of ID has as unit
+# properties, "memory / quota per second / shares or weight / cpus" in the
+# words of `systemctl show`.
+scope_limits() {
+    local v2_memory=MemoryMax v2_shares=CPUWeight
+    cgroup_v2 || v2_memory=MemoryLimit v2_shares=CPUShares
+    unit_props "cri-containerd-$1.scope" "$v2_memory" CPUQuotaPerSecUSec "$v2_shares" AllowedCPUs
+    ((rc == 0)) || return 1
+    echo "$(prop "$v2_memory") / $(prop CPUQuotaPerSecUSec) / $(prop "$v2_shares") / $(prop AllowedCPUs)"
+}
+
+# no_unit_of ID: (systemd) systemd knows no unit of ID any more (a stopped
+# scope is gone once systemd collects it: waits for that).
+no_unit_of() {
+    ((systemd_cgroup)) || return 0
+    local i
+    for i in $(seq 50); do
+        x systemctl list-units --all --plain --no-legend "*$1*"
+        [[ -n $out ]] || return 0
+        sleep 0.1
+    done
+    fail_with "systemd units of $1 left"
 }

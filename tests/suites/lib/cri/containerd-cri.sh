@@ -163,12 +163,13 @@ EOF
 # containerd_pid) and imports the images.
 cri_start_containerd() {
     start_containerd
-    # The host paths containerd 1.6 makes 0700 (its root, the CRI plugin's
-    # state with the pods' /dev/shm) and the suite's temp dir (the volumes): a
-    # container's mapped root must reach the bind sources under them, because
-    # the runtime does not yet open bind sources on the host side for a
-    # container in a user namespace as runc does (issue 10).
-    chmod 0711 "$tmp" "$tmp/root" "$tmp/state/io.containerd.grpc.v1.cri"
+    # A user-namespaced container's mapped root looks its rootfs up (as with
+    # runc): the bundles under $tmp/state must be reachable, as containerd
+    # 1.7 makes them for such pods (1.6, and mktemp's $tmp, are 0700). The
+    # bind sources need nothing: rt opens them on the host's side, so the
+    # CRI plugin's 0700 state (the pods' /dev/shm, /etc/hosts) and
+    # containerd's 0700 root stay as they are.
+    chmod 0711 "$tmp"
 
     local image
     for image in pause busybox; do
