@@ -95,8 +95,8 @@ void checkpoint(const state::Store& store, const CheckpointOptions& options) {
     }
     spec::Spec spec = load_saved_spec(store, options.id);
 
+    check_parent_path(plan);  // in the image dir: an image dir still to make has none
     make_directory(plan.image_dir, "--image-path");
-    check_parent_path(plan);
     if (!plan.work_dir.empty()) make_directory(plan.work_dir, "--work-path");
 
     DumpInputs in;

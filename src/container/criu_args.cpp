@@ -115,7 +115,9 @@ std::vector<std::string> criu_restore_args(const CriuOptions& o, const CriuPlan&
     // leaves once it runs.
     args.insert(args.end(), {"--root", in.root, "--restore-detached", "--restore-sibling", "--pidfile",
                              in.pidfile, "--evasive-devices"});
-    if (plan.empty_net && !in.external_net) args.insert(args.end(), {"--empty-ns", "net"});
+    // runc's empty network namespace (callers set the network up again),
+    // for a container with a network namespace of its own.
+    if (plan.empty_net && in.own_net) args.insert(args.end(), {"--empty-ns", "net"});
     if (!o.lsm_profile.empty()) args.insert(args.end(), {"--lsm-profile", o.lsm_profile});
     if (!o.lsm_mount_context.empty()) args.insert(args.end(), {"--lsm-mount-context", o.lsm_mount_context});
     add_external_mounts(args, in.mounts);
@@ -127,19 +129,29 @@ std::vector<std::string> criu_restore_args(const CriuOptions& o, const CriuPlan&
 std::string descriptors_json(const std::vector<std::string>& links) { return nlohmann::json(links).dump(); }
 
 std::vector<std::string> descriptors_from_json(const std::string& text) {
+    std::vector<std::string> links;
     try {
-        return nlohmann::json::parse(text).get<std::vector<std::string>>();
+        links = nlohmann::json::parse(text).get<std::vector<std::string>>();
     } catch (const std::exception& e) {
         throw Error(std::string("descriptors.json: ") + e.what());
     }
+    // fds 0, 1 and 2 and nothing else: the image directory is input, and
+    // each entry becomes an --inherit-fd of rt's own fd of that number.
+    if (links.size() > 3) throw Error("descriptors.json: more than 3 descriptors (stdin, stdout, stderr)");
+    return links;
+}
+
+// "pipe:[INODE]" as /proc/PID/fd says a pipe, and nothing more.
+bool is_pipe_link(const std::string& link) {
+    const std::string head = "pipe:[";
+    if (link.size() <= head.size() + 1 || link.compare(0, head.size(), head) != 0 || link.back() != ']') return false;
+    return all_digits(link.substr(head.size(), link.size() - head.size() - 1));
 }
 
 std::vector<std::string> inherit_fds_for(const std::vector<std::string>& descriptors) {
     std::vector<std::string> out;
-    for (size_t fd = 0; fd < descriptors.size(); ++fd) {
-        if (descriptors[fd].find("pipe:") != std::string::npos) {
-            out.push_back("fd[" + std::to_string(fd) + "]:" + descriptors[fd]);
-        }
+    for (size_t fd = 0; fd < descriptors.size() && fd < 3; ++fd) {
+        if (is_pipe_link(descriptors[fd])) out.push_back("fd[" + std::to_string(fd) + "]:" + descriptors[fd]);
     }
     return out;
 }

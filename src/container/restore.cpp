@@ -24,6 +24,7 @@
 #include "foreground.hpp"
 #include "internal.hpp"
 #include "rt/container/checkpoint.hpp"
+#include "rt/linux/hooks.hpp"
 #include "rt/linux/mount_plan.hpp"
 #include "rt/linux/path_in_root.hpp"
 #include "rt/spec/container_id.hpp"
@@ -72,6 +73,21 @@ unique_fd open_namespace(const spec::Spec& spec, spec::NamespaceType type) {
     return fd;
 }
 
+// The hooks that run while the container is made (prestart, createRuntime,
+// createContainer, startContainer) need the new namespaces before the
+// process runs, which runc gets from CRIU's RPC notifications and criu's
+// command line does not give: refused rather than skipped. poststart runs
+// once the processes are restored, poststop at delete.
+void check_restorable_hooks(const spec::Spec& spec) {
+    for (auto phase : {linux::HookPhase::prestart, linux::HookPhase::create_runtime,
+                       linux::HookPhase::create_container, linux::HookPhase::start_container}) {
+        if (!linux::hooks_of(spec.hooks, phase).empty()) {
+            throw Error(std::string(".hooks.") + linux::to_string(phase) +
+                        ": rt restore cannot run these hooks (only poststart and poststop)");
+        }
+    }
+}
+
 RestorePlan plan_restore(const RestoreOptions& options) {
     spec::check_container_id(options.id);
     char cwd[PATH_MAX];
@@ -95,6 +111,7 @@ RestorePlan plan_restore(const RestoreOptions& options) {
                         "orphan-pts-master)");
         }
         check_restorable_namespaces(plan.spec);
+        check_restorable_hooks(plan.spec);
     } catch (const Error& e) {
         throw e.with_context("config.json");
     }
@@ -160,8 +177,13 @@ ChildSetup child_setup(const RestorePlan& plan, const std::string& criu_root) {
         if (::mount(rootfs.c_str(), criu_root.c_str(), nullptr, MS_BIND | MS_REC, nullptr) < 0) {
             throw_errno("bind " + rootfs + " on " + criu_root);
         }
-        if (net >= 0 && ::dup2(net, net_ns_fd) < 0) throw_errno("dup2 the network namespace");
-        if (pid >= 0 && ::dup2(pid, pid_ns_fd) < 0) throw_errno("dup2 the pid namespace");
+        // Each first above both targets, so that neither dup2 overwrites
+        // the other's source.
+        int high_net = net >= 0 ? ::fcntl(net, F_DUPFD_CLOEXEC, 100) : -1;
+        int high_pid = pid >= 0 ? ::fcntl(pid, F_DUPFD_CLOEXEC, 100) : -1;
+        if ((net >= 0 && high_net < 0) || (pid >= 0 && high_pid < 0)) throw_errno("dup the namespaces");
+        if (high_net >= 0 && ::dup2(high_net, net_ns_fd) < 0) throw_errno("dup2 the network namespace");
+        if (high_pid >= 0 && ::dup2(high_pid, pid_ns_fd) < 0) throw_errno("dup2 the pid namespace");
     };
 }
 
@@ -174,7 +196,8 @@ RestoreInputs restore_inputs(const RestorePlan& plan, const state::ContainerStat
     in.inherit_fds = inherit_fds_for(plan.descriptors);
     if (plan.net_ns) in.inherit_fds.push_back("fd[" + std::to_string(net_ns_fd) + "]:extRootNetNS");
     if (plan.pid_ns) in.inherit_fds.push_back("fd[" + std::to_string(pid_ns_fd) + "]:extRootPidNS");
-    in.external_net = static_cast<bool>(plan.net_ns);
+    const auto* net = plan.spec.linux->find_namespace(spec::NamespaceType::network);
+    in.own_net = net && !net->path;
     for (auto type : {spec::NamespaceType::ipc, spec::NamespaceType::uts, spec::NamespaceType::user,
                       spec::NamespaceType::time}) {
         const auto* ns = plan.spec.linux->find_namespace(type);
@@ -242,6 +265,9 @@ int restore(const state::Store& store, const RestoreOptions& options) {
         ::rmdir(criu_root.c_str());
         store.save(state);
         write_pid_file(options.pid_file, restored);
+        // The process runs again: poststart, as `start` runs it (a failure
+        // undoes the restore).
+        linux::run_hooks(plan.spec.hooks, linux::HookPhase::poststart, hook_state(state));
         log::debug("restore ", options.id, ": init ", restored, " running, from ", plan.criu.image_dir);
     } catch (...) {
         if (restored > 0) {

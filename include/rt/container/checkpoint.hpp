@@ -109,7 +109,7 @@ struct RestoreInputs {
     std::vector<ExternalMount> mounts; // key -> host source
     std::vector<std::string> inherit_fds;  // "fd[N]:KEY"
     std::vector<std::string> join_ns;      // "TYPE:PATH": namespaces joined by path (ipc, uts, ...)
-    bool external_net = false;         // the config joins a network namespace by path
+    bool own_net = false;              // a new network namespace (not joined by path, not the host's)
 };
 
 // `criu restore` arguments, argv[0] included (the criu child adds
@@ -121,7 +121,9 @@ std::vector<std::string> criu_restore_args(const CriuOptions& options, const Cri
 // were (readlink of /proc/PID/fd/N), as runc writes it; restore hands rt's
 // own stdio to the restored process in place of the pipes among them.
 std::string descriptors_json(const std::vector<std::string>& links);
-std::vector<std::string> descriptors_from_json(const std::string& text);
+std::vector<std::string> descriptors_from_json(const std::string& text);  // at most 3
+bool is_pipe_link(const std::string& link);  // "pipe:[INODE]"
+// "fd[N]:pipe:[INODE]" for each of fds 0-2 that was a pipe.
 std::vector<std::string> inherit_fds_for(const std::vector<std::string>& descriptors);
 
 // `--cgroup-root` values for the restored processes: each line of
