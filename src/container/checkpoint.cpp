@@ -105,6 +105,7 @@ void checkpoint(const state::Store& store, const CheckpointOptions& options) {
     if (!o.pre_dump) {
         in.mounts = dump_external_mounts(spec, state.pid);
         in.external_namespaces = dump_external_namespaces(spec);
+        in.own_net = has_own_network_namespace(spec);
         write_file_atomic(plan.image_dir + "/descriptors.json", descriptors_json(init_stdio(state.pid)), 0600);
     }
     unique_fd init = open_pidfd(state.pid, state.start_time);

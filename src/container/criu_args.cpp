@@ -104,6 +104,9 @@ std::vector<std::string> criu_dump_args(const CriuOptions& o, const CriuPlan& pl
     if (!o.pre_dump) {
         add_external_mounts(args, in.mounts);
         for (const auto& ns : in.external_namespaces) args.insert(args.end(), {"--external", ns});
+        // As runc: the network namespace's links and settings are not
+        // saved (a veth's peer is the caller's, who sets it up again).
+        if (plan.empty_net && in.own_net) args.insert(args.end(), {"--empty-ns", "net"});
     }
     return args;
 }

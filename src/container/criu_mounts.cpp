@@ -97,6 +97,11 @@ std::vector<std::string> dump_external_namespaces(const spec::Spec& spec) {
     return out;
 }
 
+bool has_own_network_namespace(const spec::Spec& spec) {
+    const auto* net = spec.linux ? spec.linux->find_namespace(spec::NamespaceType::network) : nullptr;
+    return net && !net->path;
+}
+
 void check_restorable_namespaces(const spec::Spec& spec) {
     if (!spec.linux) return;
     const auto* cgroup = spec.linux->find_namespace(spec::NamespaceType::cgroup);

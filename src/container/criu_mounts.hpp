@@ -27,6 +27,9 @@ std::vector<ExternalMount> restore_external_mounts(const spec::Spec& spec, const
 // "net[INODE]:extRootNetNS" (and pid) for the namespaces joined by path.
 std::vector<std::string> dump_external_namespaces(const spec::Spec& spec);
 
+// The config makes a network namespace (not joined by path).
+bool has_own_network_namespace(const spec::Spec& spec);
+
 // A cgroup namespace joined by path cannot be restored (CRIU has no way):
 // refused before anything is done, as runc does.
 void check_restorable_namespaces(const spec::Spec& spec);

@@ -173,7 +173,11 @@ ChildSetup child_setup(const RestorePlan& plan, const std::string& criu_root) {
             args.insert(args.end(), {"--cgroup-root", root});
         }
         if (::unshare(CLONE_NEWNS) < 0) throw_errno("unshare the mount namespace");
-        if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) < 0) throw_errno("make / private");
+        // Slave, not private: nothing criu mounts here reaches the host,
+        // but the host's mounts keep their master, from which CRIU's
+        // mount engine copies the sharing of the container's external
+        // binds (a private source: "Failed to copy sharing", EINVAL).
+        if (::mount(nullptr, "/", nullptr, MS_REC | MS_SLAVE, nullptr) < 0) throw_errno("make / a slave");
         if (::mount(rootfs.c_str(), criu_root.c_str(), nullptr, MS_BIND | MS_REC, nullptr) < 0) {
             throw_errno("bind " + rootfs + " on " + criu_root);
         }
@@ -196,8 +200,7 @@ RestoreInputs restore_inputs(const RestorePlan& plan, const state::ContainerStat
     in.inherit_fds = inherit_fds_for(plan.descriptors);
     if (plan.net_ns) in.inherit_fds.push_back("fd[" + std::to_string(net_ns_fd) + "]:extRootNetNS");
     if (plan.pid_ns) in.inherit_fds.push_back("fd[" + std::to_string(pid_ns_fd) + "]:extRootPidNS");
-    const auto* net = plan.spec.linux->find_namespace(spec::NamespaceType::network);
-    in.own_net = net && !net->path;
+    in.own_net = has_own_network_namespace(plan.spec);
     for (auto type : {spec::NamespaceType::ipc, spec::NamespaceType::uts, spec::NamespaceType::user,
                       spec::NamespaceType::time}) {
         const auto* ns = plan.spec.linux->find_namespace(type);

@@ -121,6 +121,16 @@ TEST(CriuArgs, PreDumpSavesMemoryOnly) {
     EXPECT_TRUE(has(args, {"--external", "net[123]:extRootNetNS"})) << joined(args);
 }
 
+// As runc: a network namespace of the container's own is dumped without
+// its links (not one joined by path: that one is external).
+TEST(CriuArgs, DumpNetworkNamespaceEmpty) {
+    DumpInputs in;
+    in.own_net = true;
+    EXPECT_TRUE(has(dump({}, in), {"--empty-ns", "net"})) << joined(dump({}, in));
+    in.own_net = false;
+    EXPECT_FALSE(has(dump({}, in), {"--empty-ns"}));
+}
+
 TEST(CriuArgs, ParentPathTracksMemoryRelativeToTheImages) {
     CriuOptions o;
     o.parent_path = "../pre";

@@ -140,13 +140,42 @@ check_restored_lifecycle() {
     [ "$(value "$(cg "$ID" pids)/pids.max")" = 100 ] || fail "pids.max: $(value "$(cg "$ID" pids)/pids.max")"
     out=$(rt exec "$ID" sh -c 'echo exec:$(cat /proc/1/cmdline | tr "\0" " ")' 2>&1) || fail "rt exec: $out"
     case $out in exec:*"while :"*) ;; *) fail "rt exec said: $out" ;; esac
-    rt kill "$ID" TERM || fail "rt kill: exit $?"
+    rt kill "$ID" KILL || fail "rt kill: exit $?"
     wait_status "$ID" stopped || fail "not stopped after kill: $(rt state "$ID")"
     ! alive "$pid" || fail "the init $pid still runs"
     rt delete "$ID" || fail "rt delete: exit $?"
     nothing_left "$ID"
     rt list -q | grep -qx "$ID" && fail "rt list still shows $ID"
     return 0
+}
+
+# The init's stdout and stderr are pipes (as the engines' shims give them):
+# restored, the counter writes on in the pipe rt restore was given, from
+# the number after the last one it wrote before.
+check_restored_with_the_callers_pipes() {
+    config "$(sh_args 'exec </dev/null; i=0; while :; do i=$((i + 1)); echo $i; sleep 0.1; done')" "$(limits '{}')"
+    ( rt create --bundle "$BUNDLE" "$ID" 2>&1 < /dev/null | cat > "$SCRATCH/before" ) &
+    wait_status "$ID" created || fail "not created: $(cat "$SCRATCH/before")"
+    rt start "$ID" || fail "rt start: exit $?"
+    eventually '[ "$(wc -l < "$SCRATCH/before")" -ge 3 ]' || fail "no count on the pipe: $(cat "$SCRATCH/before")"
+    checkpoint "$ID"
+    wait  # cat read the pipe to its end
+    last=$(tail -n 1 "$SCRATCH/before")
+    echo "checkpointed at $last"
+    mkfifo "$SCRATCH/fifo"
+    cat "$SCRATCH/fifo" > "$SCRATCH/after" &
+    rt restore --detach --bundle "$BUNDLE" --image-path "$SCRATCH/images-$ID" "$ID" \
+            < /dev/null > "$SCRATCH/fifo" 2> "$SCRATCH/restore.err" || {
+        cat "$SCRATCH/restore.err"
+        grep -E 'Error|Warn' "$SCRATCH/images-$ID/restore.log" | tail -n 20
+        fail "rt restore: failed"
+    }
+    eventually '[ "$(wc -l < "$SCRATCH/after")" -ge 2 ]' || fail "nothing on rt restore's stdout: $(cat "$SCRATCH/after")"
+    first=$(head -n 1 "$SCRATCH/after")
+    [ "$first" = $((last + 1)) ] || fail "after the restore the count says $first, was $last"
+    rt delete --force "$ID" || fail "rt delete --force: exit $?"
+    wait
+    nothing_left "$ID"
 }
 
 # A CRIU restore that fails (the image's counter dumped, its bind mount's
@@ -168,6 +197,7 @@ t "criu runs here" check_criu_works
 t "checkpoint and restore: the counter goes on from where it was" check_counter_continues
 t "checkpoint --leave-running: the container goes on running" check_leave_running
 t "a restored container: state, list, its cgroup, exec, kill, delete, nothing left" check_restored_lifecycle
+t "restored with the caller's pipes as stdout and stderr: the count goes on there" check_restored_with_the_callers_pipes
 t "a failing criu restore: CRIU's error, nothing left" check_failed_restore_leaves_nothing
 rm -rf -- "$RT_ROOT"
 finish

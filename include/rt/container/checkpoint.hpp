@@ -98,6 +98,7 @@ struct DumpInputs {
     std::string freezer_cgroup;        // "" for none
     std::vector<ExternalMount> mounts; // destination -> key
     std::vector<std::string> external_namespaces;  // "net[INODE]:extRootNetNS"
+    bool own_net = false;              // a new network namespace (not joined by path, not the host's)
 };
 
 // `criu dump` (or pre-dump) arguments, argv[0] included.
