@@ -33,22 +33,31 @@ std::string source_path(const spec::Mount& mount, const std::string& bundle) {
     return source;
 }
 
-}  // namespace
-
-std::vector<ExternalMount> dump_external_mounts(const spec::Spec& spec, pid_t init) {
+// The config's mounts CRIU must take as external: the binds, and the bind
+// of the container's own cgroup that a `cgroup` mount is without a cgroup
+// namespace on cgroup v2 (on v1 it is a tmpfs of binds, left to CRIU, which
+// then fails naming them). key(mount, is_bind, mount point) gives each its
+// key; an empty one leaves the mount out.
+template <typename Key>
+std::vector<ExternalMount> external_config_mounts(const spec::Spec& spec, Key key) {
     std::vector<ExternalMount> out;
     linux::MountPlan plan = linux::plan_mounts(spec);
     for (size_t i = 0; i < spec.mounts.size(); ++i) {
         const auto& mount = spec.mounts[i];
+        bool bind = plan.mounts[i].bind;
+        if (!bind && (mount.type != "cgroup" || has_cgroup_namespace(spec))) continue;
         std::string dest = linux::clean_path(mount.destination);
-        if (plan.mounts[i].bind) {
-            out.push_back({dest, dest});
-        } else if (mount.type == "cgroup" && !has_cgroup_namespace(spec)) {
-            // A bind of the container's own cgroup (cgroup v2; on v1 the
-            // tmpfs of binds is left to CRIU, which then fails clearly).
-            out.push_back({dest, dest});
-        }
+        std::string k = key(mount, bind, dest);
+        if (!k.empty()) out.push_back({dest, k});
     }
+    return out;
+}
+
+}  // namespace
+
+std::vector<ExternalMount> dump_external_mounts(const spec::Spec& spec, pid_t init) {
+    // Keyed by their mount point.
+    auto out = external_config_mounts(spec, [](const spec::Mount&, bool, const std::string& dest) { return dest; });
     // A masked file is the container's /dev/null bound over it.
     unique_fd root(::open(("/proc/" + std::to_string(init) + "/root").c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
     if (!root) throw_errno("open the root of the container's init");
@@ -66,18 +75,13 @@ std::vector<ExternalMount> dump_external_mounts(const spec::Spec& spec, pid_t in
 
 std::vector<ExternalMount> restore_external_mounts(const spec::Spec& spec, const std::string& bundle,
                                                    const state::ContainerState& state) {
-    std::vector<ExternalMount> out;
-    linux::MountPlan plan = linux::plan_mounts(spec);
-    for (size_t i = 0; i < spec.mounts.size(); ++i) {
-        const auto& mount = spec.mounts[i];
-        std::string dest = linux::clean_path(mount.destination);
-        if (plan.mounts[i].bind) {
-            out.push_back({dest, source_path(mount, bundle)});
-        } else if (mount.type == "cgroup" && !has_cgroup_namespace(spec)) {
-            auto unified = state.cgroup_paths.find("");
-            if (unified != state.cgroup_paths.end()) out.push_back({dest, unified->second});
-        }
-    }
+    // Each key (its mount point) -> where it comes from now: the config's
+    // source, or the new container's own cgroup.
+    auto out = external_config_mounts(spec, [&](const spec::Mount& mount, bool bind, const std::string&) {
+        if (bind) return source_path(mount, bundle);
+        auto unified = state.cgroup_paths.find("");
+        return unified == state.cgroup_paths.end() ? std::string() : unified->second;
+    });
     if (spec.linux && !spec.linux->masked_paths.empty()) out.push_back({"/dev/null", "/dev/null"});
     for (const auto& path : bound_device_paths(spec)) out.push_back({path, path});
     return out;

@@ -43,15 +43,6 @@ namespace {
 constexpr int net_ns_fd = 10;
 constexpr int pid_ns_fd = 11;
 
-std::string real_directory(const std::string& path, const std::string& what) {
-    char resolved[PATH_MAX];
-    if (!::realpath(path.c_str(), resolved)) throw_errno(what + " " + path);
-    struct stat st {};
-    if (::stat(resolved, &st) < 0) throw_errno(what + " " + path);
-    if (!S_ISDIR(st.st_mode)) throw Error(what + " " + path + ": not a directory", ENOTDIR);
-    return resolved;
-}
-
 // Everything restore checks and reads before its first side effect.
 struct RestorePlan {
     CriuPlan criu;
@@ -99,7 +90,7 @@ RestorePlan plan_restore(const RestoreOptions& options) {
                     "orphan-pts-master)");
     }
     plan.criu_binary = find_criu();
-    plan.bundle = real_directory(options.bundle.empty() ? "." : options.bundle, "bundle");
+    plan.bundle = absolute_directory(options.bundle.empty() ? "." : options.bundle, "bundle");
     try {
         plan.config_text = read_file(plan.bundle + "/config.json");
         plan.spec = spec::parse_config(plan.config_text);
@@ -117,7 +108,7 @@ RestorePlan plan_restore(const RestoreOptions& options) {
     }
     std::string root = plan.spec.root->path;
     if (root.empty() || root[0] != '/') root = plan.bundle + "/" + root;
-    plan.rootfs = real_directory(root, "config.json: root.path");
+    plan.rootfs = absolute_directory(root, "config.json: root.path");
     auto descriptors = read_file_if_exists(plan.criu.image_dir + "/descriptors.json");
     if (!descriptors) {
         throw Error("--image-path " + plan.criu.image_dir + ": no checkpoint there (descriptors.json missing)",

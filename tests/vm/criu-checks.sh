@@ -178,6 +178,26 @@ check_restored_with_the_callers_pipes() {
     nothing_left "$ID"
 }
 
+# Without --detach, rt restore stays as `rt run` does: it waits for the
+# restored init, exits with its status (128+9 for SIGKILL) and deletes the
+# container.
+check_restore_in_the_foreground() {
+    counter_config
+    create_started "$ID"
+    counted_past 2 || fail "the counter does not count: $(count)"
+    checkpoint "$ID"
+    ( rt restore --bundle "$BUNDLE" --image-path "$SCRATCH/images-$ID" "$ID" < /dev/null > "$SCRATCH/fg.out" 2>&1
+      echo "status $?" >> "$SCRATCH/fg.out" ) &
+    wait_status "$ID" running || fail "not running: $(cat "$SCRATCH/fg.out")"
+    at=$(count)
+    counted_past $((at + 2)) || fail "the restored counter does not count: $(count)"
+    contiguous
+    rt kill "$ID" KILL || fail "rt kill: exit $?"
+    wait
+    grep -qx "status 137" "$SCRATCH/fg.out" || fail "rt restore: $(cat "$SCRATCH/fg.out")"
+    nothing_left "$ID"
+}
+
 # A CRIU restore that fails (the image's counter dumped, its bind mount's
 # source gone) says CRIU's error and leaves nothing.
 check_failed_restore_leaves_nothing() {
@@ -198,6 +218,7 @@ t "checkpoint and restore: the counter goes on from where it was" check_counter_
 t "checkpoint --leave-running: the container goes on running" check_leave_running
 t "a restored container: state, list, its cgroup, exec, kill, delete, nothing left" check_restored_lifecycle
 t "restored with the caller's pipes as stdout and stderr: the count goes on there" check_restored_with_the_callers_pipes
+t "rt restore in the foreground: waits, exits 137 after SIGKILL, deletes the container" check_restore_in_the_foreground
 t "a failing criu restore: CRIU's error, nothing left" check_failed_restore_leaves_nothing
 rm -rf -- "$RT_ROOT"
 finish
