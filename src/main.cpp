@@ -74,11 +74,14 @@ std::string_view command_word(int argc, char** argv) {
     return {};
 }
 
-// True for the commands that enter a container (create, run, exec): they
-// run from a read-only copy of rt's binary (rt/linux/self_protect.hpp).
-bool enters_a_container(int argc, char** argv) {
+// True for the commands that switch to a read-only copy of rt's binary as
+// they start (rt/linux/self_protect.hpp): exec, whose child joins the
+// container; create and run only where the kernel cannot switch in place
+// (they otherwise have their init switch, and need not themselves).
+bool switches_as_it_starts(int argc, char** argv) {
     std::string_view word = command_word(argc, argv);
-    return word == "create" || word == "run" || word == "exec";
+    if (word == "exec") return true;
+    return (word == "create" || word == "run") && !rt::linux::in_place_switch_available();
 }
 
 // Only the command asked for is built: CLI11 builds every option of every
@@ -109,7 +112,7 @@ void add_commands(CLI::App& app, rt::cli::Context& ctx, int argc, char** argv) {
 // itself instead, the first run pays for nothing else). glibc passes argc and
 // argv to initialisers, static binaries too. std::cerr does not exist yet.
 __attribute__((constructor(101))) void protect_own_binary(int argc, char** argv, char**) {
-    if (!enters_a_container(argc, argv)) return;
+    if (!switches_as_it_starts(argc, argv)) return;
     try {
         rt::linux::run_from_protected_copy(argv);
     } catch (const std::exception& e) {

@@ -20,6 +20,7 @@
 #include "rt/linux/host_support.hpp"
 #include "rt/linux/mount_plan.hpp"
 #include "rt/linux/mount_trees.hpp"
+#include "rt/linux/self_protect.hpp"
 #include "rt/linux/lxcfs.hpp"
 #include "rt/linux/namespaces.hpp"
 #include "rt/linux/net_devices.hpp"
@@ -62,6 +63,7 @@ struct Plan {
     linux::ProcessSecurity security;
     linux::MountPlan mounts;
     std::vector<unique_fd> mount_trees;  // rt/linux/mount_trees.hpp, index for index with spec.mounts
+    unique_fd protected_exe;             // rt/linux/self_protect.hpp: the init's read-only rt
     std::unique_ptr<cgroups::Manager> cgroups;
     int passed_fds = 0;        // LISTEN_FDS + --preserve-fds: fds 3 .. 3+N-1
     unique_fd console_socket;  // connected; gets the pty master
@@ -130,6 +132,7 @@ Plan plan_create(const CreateOptions& options, const std::string& state_root) {
     plan.cgroups = plan_cgroups(plan.spec, options.id, options.systemd_cgroup, options.rootless);  // errors name config.json
     plan.lxcfs = linux::plan_lxcfs(plan.spec);  // rt.lxcfs: lxcfs must be there (it names itself)
     plan.mount_trees = linux::prepare_mount_trees(plan.spec, plan.mounts, plan.bundle);
+    plan.protected_exe = linux::protected_copy_for_init();
     return plan;
 }
 
@@ -250,6 +253,7 @@ Created create_container(const state::Store& store, const CreateOptions& options
         config.no_new_keyring = options.no_new_keyring;
         config.preserve_fds = plan.passed_fds;
         config.exec_fifo = fifo_fd.get();
+        config.protected_exe = plan.protected_exe.get();
         config.security = &plan.security;
         if (plan.lxcfs.enabled) {
             config.lxcfs = &plan.lxcfs;

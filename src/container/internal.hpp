@@ -27,7 +27,11 @@ Created create_container(const state::Store& store, const CreateOptions& options
 
 // Opens the exec fifo so that the init execs the process, once the init is
 // there to read it; then runs the poststart hooks.
-void start_container(const state::Store& store, const state::ContainerState& state);
+// `spec` and `init_pidfd`: what `run` already holds (the parsed config, a
+// pidfd of the init it cloned), so that it reads and checks neither again;
+// `start` passes neither.
+void start_container(const state::Store& store, const state::ContainerState& state,
+                     const spec::Spec* spec = nullptr, int init_pidfd = -1);
 
 // --pid-file of create, run and exec: the pid, written atomically.
 void write_pid_file(const std::string& path, pid_t pid);

@@ -20,7 +20,7 @@ int run(const state::Store& store, const RunOptions& options) {
     create.detach = options.detach;
     Created created = create_container(store, create);
     try {
-        start_container(store, created.state);
+        start_container(store, created.state, &created.spec, created.init.pidfd.get());
     } catch (...) {
         ::kill(created.init.pid, SIGKILL);
         wait_child(created.init.pid);

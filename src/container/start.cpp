@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <optional>
 
 #include "internal.hpp"
 #include "processes.hpp"
@@ -54,20 +55,25 @@ void stop_container(const state::ContainerState& state) {
 
 }  // namespace
 
-void start_container(const state::Store& store, const state::ContainerState& state) {
+void start_container(const state::Store& store, const state::ContainerState& state, const spec::Spec* spec,
+                     int init_pidfd) {
     std::string fifo_path = store.fifo_path(state.id);
     // The pidfd first: once the fifo is open the init may exec, exit and be
     // reaped by the caller (conmon, a shim) before we look, and its pid is
     // then gone although the start succeeded.
-    unique_fd pidfd = open_pidfd(state.pid, state.start_time);
-    if (!pidfd) throw Error("cannot start a container that has stopped");
+    unique_fd own_pidfd;
+    if (init_pidfd < 0) {
+        own_pidfd = open_pidfd(state.pid, state.start_time);
+        if (!own_pidfd) throw Error("cannot start a container that has stopped");
+        init_pidfd = own_pidfd.get();
+    }
     // Non-blocking: opening a fifo to read does not wait for a writer, and
     // the poll below also watches the init, which could die before it
     // opens its end (a blocking open would then hang forever).
     unique_fd fifo(::open(fifo_path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
     if (!fifo) throw_errno("open " + fifo_path);
 
-    pollfd fds[2] = {{fifo.get(), POLLIN, 0}, {pidfd.get(), POLLIN, 0}};
+    pollfd fds[2] = {{fifo.get(), POLLIN, 0}, {init_pidfd, POLLIN, 0}};
     for (;;) {
         int n = ::poll(fds, 2, -1);
         if (n < 0) {
@@ -91,9 +97,10 @@ void start_container(const state::Store& store, const state::ContainerState& sta
     }
 
     // The process runs: poststart, in rt's own namespaces.
-    spec::Spec spec = load_saved_spec(store, state.id);
+    std::optional<spec::Spec> saved;
+    if (!spec) spec = &saved.emplace(load_saved_spec(store, state.id));
     try {
-        linux::run_hooks(spec.hooks, linux::HookPhase::poststart, hook_state(state));
+        linux::run_hooks(spec->hooks, linux::HookPhase::poststart, hook_state(state));
     } catch (const Error&) {
         stop_container(state);
         throw;

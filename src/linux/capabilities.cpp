@@ -101,6 +101,7 @@ CapabilityEnvironment current_capability_environment(bool new_user_namespace) {
     if (!own) throw_errno("cap_get_proc");
     for (int n = 0; n <= environment.last_cap; ++n) {
         if (cap_get_bound(n) != 1) continue;
+        environment.bounding |= bit(n);
         // In a new user namespace the init has every capability of its
         // bounding set, whatever rt holds outside it.
         cap_flag_value_t permitted = CAP_CLEAR;
@@ -116,6 +117,7 @@ CapabilityPlan plan_capabilities(const std::optional<spec::Capabilities>& capabi
     std::vector<std::string>& warnings = messages.warnings;
     CapabilityPlan plan;
     plan.last_cap = environment.last_cap;
+    plan.inherited_bounding = environment.bounding;
     if (!capabilities) return plan;
 
     std::vector<std::string> unknown;
@@ -165,11 +167,8 @@ CapabilityPlan plan_capabilities(const std::optional<spec::Capabilities>& capabi
 
 void drop_bounding_set(const CapabilityPlan& plan) {
     for (int n = 0; n <= plan.last_cap && n <= kMaxCapability; ++n) {
-        if (plan.bounding & bit(n)) continue;
-        int present = cap_get_bound(n);
-        if (present == 1 && cap_drop_bound(n) < 0) {
-            throw_errno("drop " + capability_name(n) + " from the bounding set");
-        }
+        if (!(plan.inherited_bounding & bit(n)) || (plan.bounding & bit(n))) continue;
+        if (cap_drop_bound(n) < 0) throw_errno("drop " + capability_name(n) + " from the bounding set");
     }
     // Keep the permitted set across the switch to a non-root user, so that
     // apply_capabilities() can still set what the config asks for.
@@ -189,7 +188,10 @@ void apply_capabilities(const CapabilityPlan& plan) {
     }
     // EINVAL: a kernel without ambient capabilities (before 4.3), which can
     // only matter when none are asked for.
-    if (cap_reset_ambient() < 0 && !(errno == EINVAL && plan.ambient == 0)) throw_errno("clear ambient capabilities");
+    // Directly: libcap's cap_reset_ambient() asks about every capability first.
+    if (::prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && !(errno == EINVAL && plan.ambient == 0)) {
+        throw_errno("clear ambient capabilities");
+    }
     for (int n = 0; n <= plan.last_cap && n <= kMaxCapability; ++n) {
         if (!(plan.ambient & bit(n))) continue;
         if (cap_set_ambient(n, CAP_SET) < 0) throw_errno("raise ambient capability " + capability_name(n));

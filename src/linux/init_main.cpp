@@ -14,6 +14,7 @@
 #include <cstring>
 
 #include "rt/linux/lxcfs.hpp"
+#include "rt/linux/self_protect.hpp"
 #include "rt/linux/sync_protocol.hpp"
 #include "rt/linux/sysinfo_agent.hpp"
 #include "rt/util/error.hpp"
@@ -156,7 +157,7 @@ unique_fd wait_for_start(InitContext& ctx) {
 // The init keeps only what it needs of the fds it inherited: a lock, a
 // signalfd or a socket of the parent must not live on in the container.
 void drop_inherited_fds(const InitConfig& config, NamespacePlan& namespaces, Channel& channel) {
-    std::vector<int> keep = {channel.fd(), config.exec_fifo, log::file_fd()};
+    std::vector<int> keep = {channel.fd(), config.exec_fifo, config.protected_exe, log::file_fd()};
     for (int fd = 3; fd < 3 + config.preserve_fds; ++fd) keep.push_back(fd);
     for (const auto& join : namespaces.joins) keep.push_back(join.fd.get());
     for (int fd : config.mount_trees) keep.push_back(fd);
@@ -175,6 +176,12 @@ void init_main(const InitConfig& config, NamespacePlan& namespaces, Channel& cha
         drop_inherited_fds(config, namespaces, channel);
         const int alone = CLONE_NEWUSER | CLONE_NEWPID;  // see become_undumpable
         begin_child((namespaces.clone_flags & alone) != alone);
+        if (config.protected_exe >= 0) {
+            // Before the parent's `proceed`: this overlaps its cgroup work.
+            step = "protecting rt's binary";
+            switch_to_protected_copy(config.protected_exe);
+            ::close(config.protected_exe);
+        }
         run(config, namespaces, channel, step);
     } catch (const std::exception& e) {
         if (channel.fd() >= 0) {

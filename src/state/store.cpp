@@ -90,7 +90,7 @@ ContainerState Store::load(const std::string& id) const {
 }
 
 void Store::save(const ContainerState& state) const {
-    write_file_atomic(dir(state.id) + "/state.json", to_json(state), 0600);
+    replace_file_atomic(dir(state.id) + "/state.json", to_json(state), 0600);
 }
 
 void Store::remove(const std::string& id) const {

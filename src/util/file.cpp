@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <filesystem>
 #include <random>
 
@@ -65,13 +66,15 @@ std::optional<std::string> read_file_if_exists(const std::string& path) {
     return read_fd(fd.get(), path);
 }
 
-void write_file_atomic(const std::string& path, std::string_view data, mode_t mode) {
-    // The temporary is made, never reused: O_EXCL|O_NOFOLLOW, so a symbolic
-    // link planted at its name (in a pid file's directory, which the caller
-    // chose and others may write) is not followed and its target is never
-    // truncated. A leftover of ours (same pid, an earlier crash) or a planted
-    // entry is unlinked (which removes the link, not its target) and the
-    // create tried once more.
+namespace {
+
+// A temp next to `path`, made, never reused: O_EXCL|O_NOFOLLOW, so a
+// symbolic link planted at its name (in a pid file's directory, which the
+// caller chose and others may write) is not followed and its target is never
+// truncated. A leftover of ours (same pid, an earlier crash) or a planted entry
+// is unlinked (which removes the link, not its target) and the create tried
+// once more. `data` is written; on failure the temp is gone.
+std::string write_temp_next_to(const std::string& path, std::string_view data, mode_t mode) {
     std::string temp = path + ".tmp." + std::to_string(::getpid());
     constexpr int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
     unique_fd fd(::open(temp.c_str(), flags, mode));
@@ -79,12 +82,42 @@ void write_file_atomic(const std::string& path, std::string_view data, mode_t mo
     if (!fd) throw_errno("create " + temp);
     try {
         write_all(fd.get(), data, temp);
-        fd.reset();
-        if (::rename(temp.c_str(), path.c_str()) < 0) throw_errno("rename " + temp + " to " + path);
     } catch (...) {
         ::unlink(temp.c_str());
         throw;
     }
+    return temp;
+}
+
+void rename_temp(const std::string& temp, const std::string& path) {
+    if (::rename(temp.c_str(), path.c_str()) == 0) return;
+    int saved = errno;
+    ::unlink(temp.c_str());
+    errno = saved;
+    throw_errno("rename " + temp + " to " + path);
+}
+
+}  // namespace
+
+void write_file_atomic(const std::string& path, std::string_view data, mode_t mode) {
+    rename_temp(write_temp_next_to(path, data, mode), path);
+}
+
+void replace_file_atomic(const std::string& path, std::string_view data, mode_t mode) {
+    std::string temp = write_temp_next_to(path, data, mode);
+    // ENOENT: nothing to exchange with yet; EINVAL: a file system without
+    // exchange. Both take the plain rename.
+    if (::renameat2(AT_FDCWD, temp.c_str(), AT_FDCWD, path.c_str(), RENAME_EXCHANGE) < 0) {
+        if (errno != ENOENT && errno != EINVAL) {
+            int saved = errno;
+            ::unlink(temp.c_str());
+            errno = saved;
+            throw_errno("exchange " + temp + " with " + path);
+        }
+        rename_temp(temp, path);
+        return;
+    }
+    ::unlink(temp.c_str());  // the old content, now under the temp's name
 }
 
 void write_existing_file(const std::string& path, std::string_view data) {

@@ -3,8 +3,8 @@
 // /proc/PID/exe of a process that is still rt (the created container's
 // init), and an image's `#!/proc/self/exe` script, which makes the kernel run
 // rt itself inside the container. Either way the container could open the
-// binary and, once rt had exited, overwrite it. create, run and exec now run
-// from a read-only copy of it: a detached read-only bind mount of the binary
+// binary and, once rt had exited, overwrite it. exec, and the init of create
+// and run, now run from a read-only copy of it: a detached read-only bind mount of the binary
 // that is mounted nowhere, so that no remount can make it writable. Every way
 // to the file from the process (/proc/PID/exe, each of /proc/PID/map_files)
 // goes through that mount.
@@ -19,6 +19,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -148,6 +149,38 @@ TEST_F(BinaryProtection, AShebangOfProcSelfExeDoesNotReachTheHostBinary) {
     expect_rt_reached_read_only("/proc/" + host_pid.substr(0, host_pid.find('\n')));
     rt({"exec", id, "cat", "/tmp/fifo"});  // lets the shebang's rt go on (and fail: "/x" is no command)
     shebang.wait();
+}
+
+// The same script as the container's own process: the kernel takes the
+// interpreter from the init's exe as the init execs it. The init switched to
+// the read-only copy right after its clone (create and run themselves do
+// not), so the rt the container runs is that copy too.
+TEST_F(BinaryProtection, AShebangOfProcSelfExeAsTheContainersProcessDoesNotReachTheHostBinary) {
+    if (rt_is_dynamic()) GTEST_SKIP() << "rt is dynamically linked (a sanitizer build): the image has no loader to run it";
+    Bundle bundle;
+    std::ofstream(bundle.rootfs() + "/x") << "#!/proc/self/exe --log=/tmp/fifo\n";
+    ASSERT_EQ(chmod((bundle.rootfs() + "/x").c_str(), 0755), 0);
+    std::filesystem::create_directories(bundle.rootfs() + "/tmp");
+    std::string fifo = bundle.rootfs() + "/tmp/fifo";
+    ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0) << strerror(errno);
+    bundle.args({"/x"});
+    bundle.write();
+    std::string id = new_id();
+    auto created = rt({"create", "--bundle", bundle.dir(), id});
+    ASSERT_EQ(created.status, 0) << created.err;
+    std::string proc = "/proc/" + std::to_string(state(id)["pid"].get<int>());
+    ASSERT_EQ(rt({"start", id}).status, 0);
+    // Blocked opening its --log: the fifo has no reader yet.
+    ASSERT_TRUE(eventually([&] {
+        std::ifstream in(proc + "/cmdline");
+        std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        std::replace(cmdline.begin(), cmdline.end(), '\0', ' ');
+        return cmdline == "/proc/self/exe --log=/tmp/fifo /x ";
+    }, 10000)) << "the shebang's rt never ran as the container's process";
+    expect_rt_reached_read_only(proc);
+    int reader = open(fifo.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);  // lets it go on (and fail)
+    EXPECT_EQ(rt({"delete", "--force", id}).status, 0);
+    if (reader >= 0) close(reader);
 }
 
 }  // namespace

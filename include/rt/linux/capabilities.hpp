@@ -26,6 +26,10 @@ struct CapabilityPlan {
     CapabilityMask permitted = 0;
     CapabilityMask ambient = 0;
     int last_cap = 0;  // highest capability number of the running kernel
+    // rt's own bounding set when it planned, which its child inherits (a
+    // new user namespace keeps it too): drop_bounding_set() drops what is
+    // here and not in `bounding`, without asking the kernel about each.
+    CapabilityMask inherited_bounding = 0;
 };
 
 // "CAP_CHOWN" -> 0, as libcap names them; nullopt for a name libcap does not know.
@@ -39,6 +43,7 @@ std::string capability_names(CapabilityMask mask);
 struct CapabilityEnvironment {
     int last_cap = 0;              // /proc/sys/kernel/cap_last_cap
     CapabilityMask grantable = 0;  // rt's bounding set (and permitted set, without a new user namespace)
+    CapabilityMask bounding = 0;   // rt's bounding set
 };
 CapabilityEnvironment current_capability_environment(bool new_user_namespace);
 

@@ -29,6 +29,7 @@ struct InitConfig {
     bool no_new_keyring = false;
     int preserve_fds = 0;         // fds 3 .. 3+N-1 reach the process
     int exec_fifo = -1;           // O_PATH fd of <root>/<id>/exec.fifo
+    int protected_exe = -1;       // rt's binary, read-only, for the init to switch to (rt/linux/self_protect.hpp); -1: none needed
     const ProcessSecurity* security = nullptr;  // planned by the parent (rt/linux/process_security.hpp)
     const MountPlan* mounts = nullptr;  // planned by the parent (rt/linux/mount_plan.hpp)
     // Per config mount, the fd of the detached tree the parent made for it

@@ -22,6 +22,15 @@ std::string read_fd(int fd, const std::string& path);
 // tmpfs), renames it over `path`: readers see the old or the new file, whole.
 void write_file_atomic(const std::string& path, std::string_view data, mode_t mode = 0644);
 
+// The same for a file that is rewritten in place of itself (a container's
+// state.json): an existing `path` is exchanged with the temp
+// (renameat2 RENAME_EXCHANGE), whose old content is then unlinked. A plain
+// rename over an existing file makes ext4 allocate the new file's blocks at
+// once (auto_da_alloc), and on a `discard` mount each of those blocks costs a
+// synchronous discard when the container is deleted; an exchange does not.
+// Readers still see the old file or the new one, whole.
+void replace_file_atomic(const std::string& path, std::string_view data, mode_t mode = 0644);
+
 // Opens (O_WRONLY|O_TRUNC, no O_CREAT) and writes: for /proc and cgroup files.
 void write_existing_file(const std::string& path, std::string_view data);
 
