@@ -14,6 +14,7 @@
 #include "internal.hpp"
 #include "rt/cgroups/layout.hpp"
 #include "rt/container/checkpoint.hpp"
+#include "rt/linux/path_in_root.hpp"
 #include "rt/spec/container_id.hpp"
 #include "rt/util/error.hpp"
 #include "rt/util/file.hpp"
@@ -63,7 +64,9 @@ std::vector<std::string> init_stdio(pid_t pid) {
 
 void check_parent_path(const CriuPlan& plan) {
     if (plan.parent_path.empty()) return;
-    std::string parent = plan.image_dir + "/" + plan.parent_path;
+    // Joined lexically, as runc's filepath.Join: the image dir may not
+    // exist yet ("../pre-dump" next to it is the usual parent).
+    std::string parent = linux::clean_path(plan.image_dir + "/" + plan.parent_path);
     struct stat st {};
     if (::stat(parent.c_str(), &st) < 0) throw_errno("invalid --parent-path " + parent);
     if (!S_ISDIR(st.st_mode)) throw Error("invalid --parent-path " + parent + ": not a directory", ENOTDIR);

@@ -194,6 +194,17 @@ TEST_F(Checkpoint, BadFlagsAreRefusedBeforeAnythingIsMade) {
     EXPECT_EQ(state(id)["status"], "running");
 }
 
+// --parent-path is relative to the image dir, joined as runc joins it:
+// "../pre" next to an image dir still to make is the usual parent.
+TEST_F(Checkpoint, ParentPathNextToAnImageDirStillToMake) {
+    Bundle bundle;
+    std::string id = start_container(bundle);
+    fs::create_directories(dir_ + "/pre");
+    auto r = rt_with_path({"checkpoint", "--image-path", images_, "--parent-path", "../pre", id});
+    EXPECT_NE(r.err.find("criu dump failed"), std::string::npos) << r.err;  // the fake criu
+    EXPECT_NE(criu_args().find("--prev-images-dir\n../pre\n--track-mem\n"), std::string::npos) << criu_args();
+}
+
 TEST_F(Checkpoint, ACreatedOrMissingContainerIsNotCheckpointed) {
     Bundle bundle;
     std::string id = new_id();
