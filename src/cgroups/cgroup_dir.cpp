@@ -1,5 +1,7 @@
 #include "cgroup_dir.hpp"
 
+#include "rt/util/file.hpp"
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -58,25 +60,48 @@ bool CgroupDir::has(const std::string& name) const {
     return ::access(file(name).c_str(), F_OK) == 0;
 }
 
-int CgroupDir::try_write(const std::string& name, const std::string& value) const {
-    // O_TRUNC means nothing to cgroupfs; it keeps a fake tree's files whole.
-    unique_fd fd(::open(file(name).c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC));
-    if (!fd) return errno;
-    // One write: the kernel takes a control file's value whole or not at all.
-    ssize_t n = ::write(fd.get(), value.data(), value.size());
+namespace {
+
+// O_TRUNC means nothing to cgroupfs; it keeps a fake tree's files whole.
+unique_fd open_control_file(const std::string& path) {
+    return unique_fd(::open(path.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC));
+}
+
+// One write: the kernel takes a control file's value whole or not at all.
+int write_value(int fd, const std::string& path, const std::string& value) {
+    ssize_t n = ::write(fd, value.data(), value.size());
     if (n < 0) return errno;
     if (static_cast<size_t>(n) != value.size()) return EIO;
-    if (write_log) write_log->emplace_back(file(name), value);
+    if (write_log) write_log->emplace_back(path, value);
     return 0;
 }
 
+[[noreturn]] void fail_write(int err, const std::string& path, const std::string& value) {
+    std::string shown = value;
+    for (char& c : shown) {
+        if (c == '\n') c = ' ';
+    }
+    throw_errno(err, "write " + path + " \"" + trim(shown) + "\"");
+}
+
+}  // namespace
+
+int CgroupDir::try_write(const std::string& name, const std::string& value) const {
+    unique_fd fd = open_control_file(file(name));
+    if (!fd) return errno;
+    return write_value(fd.get(), file(name), value);
+}
+
 void CgroupDir::write(const std::string& name, const std::string& value) const {
-    if (int err = try_write(name, value)) {
-        std::string shown = value;
-        for (char& c : shown) {
-            if (c == '\n') c = ' ';
-        }
-        throw_errno(err, "write " + file(name) + " \"" + trim(shown) + "\"");
+    if (int err = try_write(name, value)) fail_write(err, file(name), value);
+}
+
+void CgroupDir::write_each(const std::string& name, const std::vector<std::string>& values) const {
+    if (values.empty()) return;
+    unique_fd fd = open_control_file(file(name));
+    if (!fd) fail_write(errno, file(name), values.front());
+    for (const std::string& value : values) {
+        if (int err = write_value(fd.get(), file(name), value)) fail_write(err, file(name), value);
     }
 }
 
@@ -150,7 +175,34 @@ bool make_cgroup_dir(const std::string& path) {
     throw_errno("mkdir " + path);
 }
 
+bool make_cgroup_path(const std::string& mount, const std::string& path, std::vector<std::string>& made) {
+    if (path.size() <= mount.size() || path.compare(0, mount.size(), mount) != 0) {
+        throw Error("cgroup " + path + " is not below " + mount);
+    }
+    if (::mkdir(path.c_str(), 0755) == 0) {
+        made.push_back(path);
+        return true;
+    }
+    if (errno == ENOENT) {
+        std::string parent = dirname_of(path);
+        if (parent.size() > mount.size()) make_cgroup_path(mount, parent, made);
+        if (make_cgroup_dir(path)) {
+            made.push_back(path);
+            return true;
+        }
+        return false;
+    }
+    if (errno == EEXIST) {
+        struct stat st {};
+        if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) return false;
+        errno = EEXIST;
+    }
+    throw_errno("mkdir " + path);
+}
+
 void remove_cgroup_tree(const std::string& path) {
+    // Most often it has no cgroup below it and no process left: one rmdir.
+    if (::rmdir(path.c_str()) == 0 || errno == ENOENT) return;
     DIR* d = ::opendir(path.c_str());
     if (!d) {
         if (errno == ENOENT) return;

@@ -27,6 +27,9 @@ public:
     // Writes `value` in one write(2). Throws
     // `write /sys/fs/cgroup/.../memory.max "100": Device or resource busy`.
     void write(const std::string& name, const std::string& value) const;
+    // Each value in its own write(2), in order, through one open of the file
+    // (devices.allow takes one rule per write). Throws as write().
+    void write_each(const std::string& name, const std::vector<std::string>& values) const;
     // Same, returning the errno instead of throwing (0 on success).
     int try_write(const std::string& name, const std::string& value) const;
 
@@ -63,6 +66,11 @@ void with_field(const std::string& field, Body&& body);
 
 // mkdir, one level; true if made, false if it was there. Throws otherwise.
 bool make_cgroup_dir(const std::string& path);
+// mkdir of `path` and of the levels between `mount` and it that are not
+// there, `path` tried first: one mkdir where its parent exists (the common
+// case). `made` gets each directory made, top-down. True when `path` itself
+// was made, false when it was there. Throws otherwise.
+bool make_cgroup_path(const std::string& mount, const std::string& path, std::vector<std::string>& made);
 // rmdir of `path` and every cgroup below it, deepest first, retrying for a
 // little while when the kernel says EBUSY (processes still exiting).
 // Nothing to do when it is not there.

@@ -51,6 +51,10 @@ std::set<std::string> controller_set(const std::string& text) {
 void make_v2_cgroup(const std::string& mount, const std::string& leaf, const std::set<std::string>& needed,
                     bool enable_all, std::vector<std::string>& created) {
     if (leaf.rfind(mount + "/", 0) != 0) throw Error("cgroup " + leaf + " is not below " + mount);
+    if (needed.empty() && !enable_all) {  // nothing to enable on the way: only the directories
+        make_cgroup_path(mount, leaf, created);
+        return;
+    }
     std::vector<std::string> levels = {mount};
     std::istringstream parts(leaf.substr(mount.size() + 1));
     std::string part;

@@ -99,15 +99,22 @@ CapabilityEnvironment current_capability_environment(bool new_user_namespace) {
     environment.last_cap = std::min(read_last_cap(), kMaxCapability);
     cap_ptr own(cap_get_proc());
     if (!own) throw_errno("cap_get_proc");
+    CapabilityMask own_bounding = 0;
     for (int n = 0; n <= environment.last_cap; ++n) {
         if (cap_get_bound(n) != 1) continue;
-        environment.bounding |= bit(n);
+        own_bounding |= bit(n);
         // In a new user namespace the init has every capability of its
         // bounding set, whatever rt holds outside it.
         cap_flag_value_t permitted = CAP_CLEAR;
         if (cap_get_flag(own.get(), n, CAP_PERMITTED, &permitted) < 0) throw_errno("cap_get_flag");
         if (new_user_namespace || permitted == CAP_SET) environment.grantable |= bit(n);
     }
+    // The bounding set the container's process starts from: rt's own, but a
+    // process that enters a user namespace (made or joined) gets every
+    // capability there, its bounding set included (set_cred_user_ns).
+    const CapabilityMask every = environment.last_cap >= kMaxCapability ? ~CapabilityMask{0}
+                                                                        : bit(environment.last_cap + 1) - 1;
+    environment.bounding = new_user_namespace ? every : own_bounding;
     return environment;
 }
 

@@ -65,11 +65,12 @@ void mount_at(Syscalls& sys, const std::string& what, const char* source, int ta
     if (sys.mount(source, fd_path(target_fd).c_str(), type, flags, data) < 0) throw_errno(what);
 }
 
+// `target_fd`: the directory to mount on; `reopen` opens it again once
+// mounted, for a remount of the mount itself.
+template <typename Reopen>
 void mount_hierarchy(InitContext& ctx, const std::string& what, const MountInfo& host,
-                     const std::map<std::string, std::string>& own, const std::string& dest,
+                     const std::map<std::string, std::string>& own, int target_fd, Reopen reopen,
                      unsigned long flags) {
-    unique_fd target = mkdir_all_in_root(ctx.root.get(), dest);
-    int target_fd = target.get();
     bool v2 = host.fs_type == "cgroup2";
     std::string controllers = v2 ? "" : hierarchy_controllers(host);
     if (ctx.new_cgroup_ns) {
@@ -82,11 +83,20 @@ void mount_hierarchy(InitContext& ctx, const std::string& what, const MountInfo&
     mount_at(ctx.sys, what, source.c_str(), target_fd, nullptr, MS_BIND | MS_REC, nullptr);
     if (flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC)) {
         // On the bind mount itself, not on the directory under it.
-        unique_fd mounted = open_in_root(ctx.root.get(), dest, O_PATH);
+        unique_fd mounted = reopen();
         unsigned long remount = MS_BIND | MS_REMOUNT |
                                 (flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC));
         mount_at(ctx.sys, what + ": remount", nullptr, mounted.get(), nullptr, remount, nullptr);
     }
+}
+
+// A directory `name` in the tmpfs rt just mounted (nothing of the image's
+// is in it: no link to follow), opened.
+unique_fd directory_in_fresh_tmpfs(int tmpfs, const std::string& name, const std::string& what) {
+    if (::mkdirat(tmpfs, name.c_str(), 0755) < 0 && errno != EEXIST) throw_errno(what + ": mkdir");
+    unique_fd dir(::openat(tmpfs, name.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (!dir) throw_errno(what + ": open");
+    return dir;
 }
 
 }  // namespace
@@ -101,7 +111,8 @@ void mount_cgroup(InitContext& ctx, const spec::Mount& m, int target_fd, unsigne
         MountInfo unified;
         unified.fs_type = "cgroup2";
         unified.mount_point = host_cgroup_root;
-        mount_hierarchy(ctx, what, unified, own, m.destination, flags);
+        auto reopen = [&] { return open_in_root(ctx.root.get(), m.destination, O_PATH); };
+        mount_hierarchy(ctx, what, unified, own, target_fd, reopen, flags);
         return;
     }
 
@@ -114,13 +125,19 @@ void mount_cgroup(InitContext& ctx, const spec::Mount& m, int target_fd, unsigne
         if (host.mount_point.rfind(prefix, 0) != 0) continue;
         std::string name = host.mount_point.substr(prefix.size());
         if (name.empty() || name.find('/') != std::string::npos) continue;
-        std::string dest = clean_path(m.destination + "/" + name);
-        mount_hierarchy(ctx, what + "/" + name, host, own, dest, flags);
+        std::string what_here = what + "/" + name;
+        unique_fd dir = directory_in_fresh_tmpfs(tmpfs.get(), name, what_here);
+        auto reopen = [&] {
+            unique_fd mounted(::openat(tmpfs.get(), name.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+            if (!mounted) throw_errno(what_here + ": open");
+            return mounted;
+        };
+        mount_hierarchy(ctx, what_here, host, own, dir.get(), reopen, flags);
     }
     // Symlinks the host has next to its hierarchies (cpu -> cpu,cpuacct).
     unique_fd host_dir(::open(host_cgroup_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (host_dir) {
-        unique_fd tmpfs_dir = open_in_root(ctx.root.get(), m.destination, O_RDONLY | O_DIRECTORY);
+        int tmpfs_dir = tmpfs.get();
         // Co-mounted controllers appear on the host as symlinks to the
         // hierarchy's directory ("cpu" -> "cpu,cpuacct"); give the same.
         for (const char* candidate : {"cpu", "cpuacct", "net_cls", "net_prio"}) {
@@ -128,7 +145,7 @@ void mount_cgroup(InitContext& ctx, const spec::Mount& m, int target_fd, unsigne
             ssize_t n = ::readlinkat(host_dir.get(), candidate, target, sizeof target - 1);
             if (n <= 0) continue;
             target[n] = '\0';
-            if (::symlinkat(target, tmpfs_dir.get(), candidate) < 0 && errno != EEXIST) {
+            if (::symlinkat(target, tmpfs_dir, candidate) < 0 && errno != EEXIST) {
                 throw_errno(what + ": symlink " + candidate);
             }
         }

@@ -125,10 +125,11 @@ Range file_part(const Elf64_Phdr& segment, uintptr_t bias) {
 // The read-only segment again, from `copy`: the same inode, so the same
 // pages. MAP_POPULATE maps them all at once: cheaper, on a small VM, than
 // the page faults rt would otherwise take again on its code.
-bool map_again(const Elf64_Phdr& segment, uintptr_t bias, int copy) {
+bool map_again(const Elf64_Phdr& segment, uintptr_t bias, int copy, bool populate_code) {
     Range r = file_part(segment, bias);
+    int populate = (populate_code && (segment.p_flags & PF_X)) ? MAP_POPULATE : 0;
     void* at = ::mmap(reinterpret_cast<void*>(r.start), r.end - r.start, protection_of(segment),
-                      MAP_PRIVATE | MAP_FIXED | ((segment.p_flags & PF_X) ? MAP_POPULATE : 0), copy, static_cast<off_t>(page_down(segment.p_offset)));
+                      MAP_PRIVATE | MAP_FIXED | populate, copy, static_cast<off_t>(page_down(segment.p_offset)));
     return at == reinterpret_cast<void*>(r.start);
 }
 
@@ -188,7 +189,7 @@ bool current_layout(prctl_mm_map& map) {
 
 }  // namespace
 
-bool take_exe_from(int copy) {
+bool take_exe_from(int copy, bool populate_code) {
     std::array<Elf64_Phdr, most_programs> programs;
     size_t count = 0;
     uintptr_t bias = 0;
@@ -202,7 +203,7 @@ bool take_exe_from(int copy) {
     for (size_t i = 0; i < count; ++i) {
         const Elf64_Phdr& p = programs[i];
         if (p.p_type != PT_LOAD || p.p_filesz == 0) continue;
-        bool done = (p.p_flags & PF_W) ? make_anonymous(p, bias, relro) : map_again(p, bias, copy);
+        bool done = (p.p_flags & PF_W) ? make_anonymous(p, bias, relro) : map_again(p, bias, copy, populate_code);
         if (!done) return false;
     }
     if (::prctl(PR_SET_MM, PR_SET_MM_EXE_FILE, copy, 0, 0) == 0) return true;

@@ -11,6 +11,10 @@ namespace rt::linux {
 // kernel refuses (no CONFIG_CHECKPOINT_RESTORE, no privilege, an unexpected
 // layout), the process then runs on unchanged in every respect that matters:
 // the same code and data, only some of it mapped from `copy`.
-bool take_exe_from(int copy);
+// `populate_code`: map all of the code at once (MAP_POPULATE), cheaper than
+// the page faults a long-lived rt would take on it; false for the container's
+// init, which runs little more of it and whose resident size counts while it
+// waits for start.
+bool take_exe_from(int copy, bool populate_code = true);
 
 }  // namespace rt::linux

@@ -133,7 +133,7 @@ unique_fd protected_copy_for_init() {
 }
 
 void switch_to_protected_copy(int copy) {
-    if (!take_exe_from(copy)) {
+    if (!take_exe_from(copy, false)) {
         throw Error("cannot make the read-only copy of rt's binary the container init's executable");
     }
 }

@@ -244,7 +244,6 @@ void become_agent(AgentSetup& setup) {
     }
     ::signal(SIGPIPE, SIG_IGN);
     ::prctl(PR_SET_DUMPABLE, 0);
-    ::prctl(PR_SET_NAME, "rt-sysinfo");  // what ps -o comm and top show
     for (int fd = 0; fd < 3; ++fd) ::dup2(setup.dev_null.get(), fd);
     std::vector<int> keep = {setup.listener.get(), setup.init_pidfd.get(), setup.proc.get(), log::file_fd()};
     const CgroupFiles& files = setup.cgroup_files;
@@ -292,6 +291,9 @@ void SysinfoAgent::start(pid_t init, uint64_t start_time, const std::map<std::st
     if (helper < 0) throw_errno("annotation rt.lxcfs: fork the sysinfo agent");
     if (helper == 0) {
         ::setsid();
+        // Named before the fork, so that the agent has its name by the time
+        // create returns (the helper's exit is what rt waits for).
+        ::prctl(PR_SET_NAME, "rt-sysinfo");
         pid_t agent = ::fork();
         if (agent == 0) {
             // Never back into rt's code from here.

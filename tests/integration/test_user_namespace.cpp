@@ -41,6 +41,40 @@ TEST_F(UserNamespace, RootInsideIsTheMappedHostUser) {
               "         0     100000      65536\n");
 }
 
+// In a user namespace the process starts with every capability, its
+// bounding set included, whatever rt's own bounding set is (on this VM rt's
+// lacks CAP_SYS_RESOURCE): what the config leaves out must still be dropped,
+// by the init and by an exec'd process alike.
+TEST_F(UserNamespace, CapabilitySetsAreExactlyTheConfiguredOnes) {
+    bundle_.config["process"]["noNewPrivileges"] = true;
+    bundle_.config["process"]["capabilities"] = {
+        {"bounding", {"CAP_KILL", "CAP_SETUID", "CAP_NET_BIND_SERVICE", "CAP_AUDIT_WRITE"}},
+        {"effective", {"CAP_KILL", "CAP_NET_BIND_SERVICE"}},
+        {"permitted", {"CAP_KILL", "CAP_NET_BIND_SERVICE"}},
+        {"inheritable", {"CAP_NET_BIND_SERVICE"}},
+        {"ambient", {"CAP_NET_BIND_SERVICE"}}};
+    const std::string script = "for k in CapBnd CapPrm CapEff CapInh CapAmb; do rt-testhelper status $k; done";
+    // KILL 5, SETUID 7, NET_BIND_SERVICE 10, AUDIT_WRITE 29.
+    const std::string expected =
+        "00000000200004a0\n"
+        "0000000000000420\n"
+        "0000000000000420\n"
+        "0000000000000400\n"
+        "0000000000000400\n";
+    auto r = sh(script);
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(r.out, expected);
+
+    bundle_.args({"/bin/sleep", "100"});
+    bundle_.write();
+    std::string id = new_id();
+    ASSERT_EQ(rt({"run", "-d", "--bundle", bundle_.dir(), id}).status, 0);
+    auto e = rt({"exec", id, "/bin/sh", "-c", script});
+    ASSERT_EQ(e.status, 0) << e.err;
+    EXPECT_EQ(e.out, expected);
+    EXPECT_EQ(rt({"delete", "--force", id}).status, 0);
+}
+
 // The init is not dumpable while it sets up (its /proc files belong to the
 // host's root then): its own settings through /proc still apply.
 TEST_F(UserNamespace, ProcessSettingsWrittenThroughProcApply) {

@@ -26,8 +26,8 @@ struct CapabilityPlan {
     CapabilityMask permitted = 0;
     CapabilityMask ambient = 0;
     int last_cap = 0;  // highest capability number of the running kernel
-    // rt's own bounding set when it planned, which its child inherits (a
-    // new user namespace keeps it too): drop_bounding_set() drops what is
+    // The bounding set the child has before it drops any
+    // (CapabilityEnvironment::bounding): drop_bounding_set() drops what is
     // here and not in `bounding`, without asking the kernel about each.
     CapabilityMask inherited_bounding = 0;
 };
@@ -43,7 +43,9 @@ std::string capability_names(CapabilityMask mask);
 struct CapabilityEnvironment {
     int last_cap = 0;              // /proc/sys/kernel/cap_last_cap
     CapabilityMask grantable = 0;  // rt's bounding set (and permitted set, without a new user namespace)
-    CapabilityMask bounding = 0;   // rt's bounding set
+    // The bounding set the container's process has before it drops any:
+    // rt's own, or every capability in a user namespace it enters.
+    CapabilityMask bounding = 0;
 };
 CapabilityEnvironment current_capability_environment(bool new_user_namespace);
 

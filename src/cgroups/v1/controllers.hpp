@@ -22,7 +22,7 @@ namespace rt::cgroups::v1 {
 void set_cpuset(const CgroupDir& dir, const spec::Cpu& cpu);
 // Copies cpuset.cpus and cpuset.mems from the parent where they are empty:
 // a v1 cpuset without them takes no process.
-void inherit_cpuset(const CgroupDir& dir, const CgroupDir& parent);
+void inherit_cpuset(const CgroupDir& dir, const CgroupDir& parent, bool made_now);
 void cpuset_stats(const CgroupDir& dir, Stats& stats);
 
 // memory.cpp

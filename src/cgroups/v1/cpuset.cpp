@@ -15,9 +15,9 @@ void set_cpuset(const CgroupDir& dir, const spec::Cpu& cpu) {
     if (cpu.mems) with_field("cpu.mems", [&] { dir.write("cpuset.mems", *cpu.mems); });
 }
 
-void inherit_cpuset(const CgroupDir& dir, const CgroupDir& parent) {
+void inherit_cpuset(const CgroupDir& dir, const CgroupDir& parent, bool made_now) {
     for (const char* file : {"cpuset.cpus", "cpuset.mems"}) {
-        if (!blank(dir.read(file))) continue;
+        if (!made_now && !blank(dir.read(file))) continue;
         std::string value = parent.read(file);
         if (blank(value)) {
             throw Error("cpuset: " + parent.file(file) + " is empty: no process can run below it");

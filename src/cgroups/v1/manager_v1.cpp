@@ -130,35 +130,17 @@ void ManagerV1::create(const spec::Resources& resources) {
 }
 
 void ManagerV1::make(const spec::Resources& resources) {
-    // A cgroup that is already there must be fit for a new container
-    // (unless it is systemd's scope for this one).
-    for (const auto& path : adopt_populated_ ? std::vector<std::string>() : directories()) {
-        CgroupDir existing(path);
-        if (!existing.has("cgroup.procs")) continue;
-        if (!existing.unpopulated()) {
-            throw Error("cgroup " + path + " already has processes: a new container needs a cgroup of its own");
-        }
-    }
-    if (auto freezer = paths_.find("freezer");
-        !adopt_populated_ && freezer != paths_.end() && CgroupDir(freezer->second).has("freezer.state") &&
-        v1::freezer_state(CgroupDir(freezer->second)) == FreezerState::frozen) {
-        throw Error("cgroup " + freezer->second + " is frozen");
-    }
-
     for (const auto& [controller, path] : paths_) {
         if (controller.empty()) continue;  // the unified one: below
-        std::string mount = mount_of(controller);
-        std::vector<std::string> levels;
-        for (std::string p = path; p.size() > mount.size(); p = dirname_of(p)) levels.push_back(p);
-        std::reverse(levels.begin(), levels.end());
-        for (size_t i = 0; i < levels.size(); ++i) {
-            bool made = make_cgroup_dir(levels[i]);
-            if (made) created_.push_back(levels[i]);
-            // A new cpuset is empty: give it its parent's CPUs and nodes
-            // (only in those rt makes, and the container's own).
-            if (controller == "cpuset" && (made || i + 1 == levels.size())) {
-                inherit_cpuset(CgroupDir(levels[i]), CgroupDir(i == 0 ? mount : levels[i - 1]));
+        size_t before = created_.size();
+        bool leaf_made = make_cgroup_path(mount_of(controller), path, created_);
+        // A new cpuset is empty: give it its parent's CPUs and nodes (only
+        // in those rt makes, and the container's own).
+        if (controller == "cpuset") {
+            for (size_t i = before; i < created_.size(); ++i) {
+                inherit_cpuset(CgroupDir(created_[i]), CgroupDir(dirname_of(created_[i])), true);
             }
+            if (!leaf_made) inherit_cpuset(CgroupDir(path), CgroupDir(dirname_of(path)), false);
         }
     }
     if (auto unified = paths_.find(""); unified != paths_.end()) {
@@ -168,6 +150,23 @@ void ManagerV1::make(const spec::Resources& resources) {
             if (!controller.empty()) needed.insert(controller);
         }
         make_v2_cgroup(layout_.unified, unified->second, needed, false, created_);
+    }
+
+    // A cgroup that was already there must be fit for a new container
+    // (unless it is systemd's scope for this one); one rt made is empty and
+    // thawed. A misfit throws, and create() removes what was made.
+    if (adopt_populated_) return;
+    for (const auto& path : directories()) {
+        if (std::find(created_.begin(), created_.end(), path) != created_.end()) continue;
+        if (!CgroupDir(path).unpopulated()) {
+            throw Error("cgroup " + path + " already has processes: a new container needs a cgroup of its own");
+        }
+    }
+    if (auto freezer = paths_.find("freezer");
+        freezer != paths_.end() &&
+        std::find(created_.begin(), created_.end(), freezer->second) == created_.end() &&
+        v1::freezer_state(CgroupDir(freezer->second)) == FreezerState::frozen) {
+        throw Error("cgroup " + freezer->second + " is frozen");
     }
 }
 
