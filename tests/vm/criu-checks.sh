@@ -54,13 +54,17 @@ nothing_left() {
     ! grep -q criu-root /proc/self/mountinfo || fail "a criu-root mount is left: $(grep criu-root /proc/self/mountinfo)"
 }
 
-# checkpoint ID ARGS... / restore ID ARGS...: with CRIU's log shown on failure.
+# checkpoint ID ARGS... / restore ID ARGS...: with CRIU's log shown on
+# failure; the images in $SCRATCH/images-ID ($SCRATCH/pre-ID for a first
+# argument --pre-dump).
 checkpoint() {
     id=$1
     shift
-    rt checkpoint --image-path "$SCRATCH/images-$id" "$@" "$id" > "$SCRATCH/checkpoint.err" 2>&1 || {
+    images=$SCRATCH/images-$id
+    [ "${1:-}" != --pre-dump ] || images=$SCRATCH/pre-$id
+    rt checkpoint --image-path "$images" "$@" "$id" > "$SCRATCH/checkpoint.err" 2>&1 || {
         cat "$SCRATCH/checkpoint.err"
-        grep -E 'Error|Warn' "$SCRATCH/images-$id/dump.log" 2>/dev/null | tail -n 20
+        grep -E 'Error|Warn' "$images/dump.log" 2>/dev/null | tail -n 20
         fail "rt checkpoint $id: failed"
     }
 }
@@ -117,6 +121,28 @@ check_leave_running() {
     [ "$(pid_of "$ID")" = "$pid" ] || fail "the init is $(pid_of "$ID"), was $pid"
     at=$(count)
     counted_past $((at + 3)) || fail "the counter stopped at $(count)"
+    contiguous
+    rt delete --force "$ID" || fail "rt delete --force: exit $?"
+    nothing_left "$ID"
+}
+
+# --pre-dump leaves the container running with its memory saved; the
+# checkpoint after it (--parent-path, relative to its image dir) saves what
+# changed since, and restores as any other.
+check_pre_dump_then_checkpoint() {
+    counter_config
+    create_started "$ID"
+    pid=$(pid_of "$ID")
+    counted_past 2 || fail "the counter does not count: $(count)"
+    checkpoint "$ID" --pre-dump
+    [ "$(status_of "$ID")" = running ] || fail "after --pre-dump: $(rt state "$ID")"
+    at=$(count)
+    counted_past $((at + 2)) || fail "the counter stopped at $(count) after --pre-dump"
+    checkpoint "$ID" --parent-path "../pre-$ID"
+    [ -L "$SCRATCH/images-$ID/parent" ] || fail "no parent link in the images: $(ls -l "$SCRATCH/images-$ID")"
+    stopped_at=$(count)
+    restore "$ID"
+    counted_past $((stopped_at + 2)) || fail "the restored counter does not count: $(count), was $stopped_at"
     contiguous
     rt delete --force "$ID" || fail "rt delete --force: exit $?"
     nothing_left "$ID"
@@ -216,6 +242,7 @@ check_failed_restore_leaves_nothing() {
 t "criu runs here" check_criu_works
 t "checkpoint and restore: the counter goes on from where it was" check_counter_continues
 t "checkpoint --leave-running: the container goes on running" check_leave_running
+t "checkpoint --pre-dump, then a checkpoint with --parent-path: restored, it counts on" check_pre_dump_then_checkpoint
 t "a restored container: state, list, its cgroup, exec, kill, delete, nothing left" check_restored_lifecycle
 t "restored with the caller's pipes as stdout and stderr: the count goes on there" check_restored_with_the_callers_pipes
 t "rt restore in the foreground: waits, exits 137 after SIGKILL, deletes the container" check_restore_in_the_foreground
