@@ -26,6 +26,7 @@ constexpr Command commands[] = {
     {"list", rt::cli::add_list},     {"spec", rt::cli::add_spec},     {"update", rt::cli::add_update},
     {"pause", rt::cli::add_pause},   {"resume", rt::cli::add_resume}, {"ps", rt::cli::add_ps},
     {"events", rt::cli::add_events}, {"exec", rt::cli::add_exec},     {"features", rt::cli::add_features},
+    {"checkpoint", rt::cli::add_checkpoint}, {"restore", rt::cli::add_restore},
     {"help", rt::cli::add_help},
 };
 
@@ -36,9 +37,9 @@ std::string version_text() {
            std::to_string(seccomp->micro);
 }
 
-// The command word when it names no command of rt (`rt checkpoint ...`):
+// The command word when it names no command of rt (`rt checkpoin ...`):
 // CLI11 leaves it unparsed, and would say "A subcommand is required", or
-// print the main help for `rt checkpoint --help`.
+// print the main help for `rt checkpoin --help`.
 std::optional<std::string> unknown_command(const CLI::App& app) {
     if (!app.get_subcommands().empty()) return std::nullopt;
     auto rest = app.remaining();

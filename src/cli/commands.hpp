@@ -50,6 +50,8 @@ void add_ps(CLI::App& app, Context& ctx);
 void add_events(CLI::App& app, Context& ctx);
 void add_exec(CLI::App& app, Context& ctx);
 void add_features(CLI::App& app, Context& ctx);
+void add_checkpoint(CLI::App& app, Context& ctx);
+void add_restore(CLI::App& app, Context& ctx);
 // `rt help [COMMAND]` (runc's, alias `h`): the help of rt or of a command.
 void add_help(CLI::App& app, Context& ctx);
 

@@ -40,15 +40,6 @@
 namespace rt::container {
 namespace {
 
-std::string absolute_directory(const std::string& path, const std::string& what) {
-    char resolved[PATH_MAX];
-    if (!::realpath(path.c_str(), resolved)) throw_errno(what + " " + path);
-    struct stat st {};
-    if (::stat(resolved, &st) < 0) throw_errno(what + " " + path);
-    if (!S_ISDIR(st.st_mode)) throw Error(what + " " + path + ": not a directory", ENOTDIR);
-    return resolved;
-}
-
 // Checks of rt's own, beyond the spec's: what this runtime needs to work.
 void check_runtime_requirements(const spec::Spec& spec) {
     if (!spec.linux) throw Error(".linux: required on Linux");

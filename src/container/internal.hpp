@@ -74,6 +74,10 @@ std::string oci_state_json(const state::ContainerState& state, Status status, bo
 Status live_status(const state::ContainerState& state, const std::function<bool()>& frozen,
                    const std::function<bool()>& fifo_exists);
 
+// `path` (the bundle, the rootfs) resolved to an absolute directory with no
+// symlink in it; an error starting with `what` when it is none.
+std::string absolute_directory(const std::string& path, const std::string& what);
+
 // What hooks run by rt itself (runtime namespace) read: the pid as the host
 // sees it.
 linux::HookState hook_state(const state::ContainerState& state);

@@ -207,15 +207,15 @@ TEST_F(RuncCli, DebugWritesRuncsDebugLines) {
         << read_text(log);
 }
 
-// A command rt does not have (yet: checkpoint, restore) is an error naming
+// A command rt does not have (a misspelt one, say) is an error naming
 // it, with runc's exit status 3, even with --help, which would otherwise
 // print rt's help and exit 0 as if all went well.
 TEST_F(RuncCli, AnUnknownCommandIsAnError) {
     for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
-             {"checkpoint", "--help"}, {"restore", "some-id"}, {"--debug", "checkpoint"}, {"help", "checkpoint"}}) {
+             {"checkpoin", "--help"}, {"restor", "some-id"}, {"--debug", "checkpoin"}, {"help", "checkpoin"}}) {
         auto r = rt(args);
         EXPECT_EQ(r.status, 3) << args.front();
-        std::string command = args.front() == "restore" ? "restore" : "checkpoint";
+        std::string command = args.front() == "restor" ? "restor" : "checkpoin";
         EXPECT_EQ(r.err, "rt: unknown command \"" + command + "\"\n");
         EXPECT_EQ(r.out, "");
     }
