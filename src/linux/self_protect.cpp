@@ -26,14 +26,14 @@
 // (ptrace_may_access), which could as well ptrace it. Their init is what the
 // container reaches: it switches first thing after the clone, alone in its
 // new pid namespace, while the parent makes its cgroups, so that the switch
-// adds nothing to the time create takes.
+// overlaps the parent's work.
 //
 // A switch is in place (exe_swap.cpp: every mapping of the binary made again
 // from the copy, then PR_SET_MM_MAP), about 0.5 ms on a small VM; only where
 // the kernel cannot do that does rt re-execute itself from the copy as it
-// starts (a whole execve, about 1.5 ms), create and run included. Where no mount can be made at
-// all (rootless), rt runs as it is only when the binary is one the caller
-// cannot write anyway (a user running root's rt).
+// starts (a whole execve, about 1.5 ms), create and run included. Where no
+// mount can be made at all (rootless), rt runs as it is only when the binary
+// is one the caller cannot write anyway (a user running root's rt).
 #include "rt/linux/self_protect.hpp"
 
 #include <fcntl.h>

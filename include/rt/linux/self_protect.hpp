@@ -16,8 +16,7 @@ void run_from_protected_copy(char** argv);
 
 // create and run: the process of theirs a container can reach is the init
 // they clone (the parent never enters the container's pid namespace), so the
-// init switches, in place, while rt makes its cgroups: the switch costs
-// rt's start nothing. The copy is made here, in the parent, before the
+// init switches, in place, while rt makes its cgroups. The copy is made here, in the parent, before the
 // clone (a child in a new user namespace could not make it). Returns an fd,
 // open for reading, of the copy; empty when none is needed (rt runs from a
 // read-only mount already, or, rootless with no mount to make, the caller
