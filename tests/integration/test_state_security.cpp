@@ -153,13 +153,18 @@ TEST_F(StateSecurity, APidFileTemporaryPlantedAsALinkIsNotFollowed) {
 // rt killed in the middle of create (SIGKILL while a createRuntime hook
 // runs): the half-made container is listed, and delete --force removes its
 // processes, its cgroups in every hierarchy and its state. (The hook blocks
-// on a fifo of the test's until rt is dead.)
+// on a fifo of the test's until rt is dead. The test holds the fifo's write
+// end from the start and the hook opens its read end before it says it
+// runs, so that closing the write end always ends the hook: no orphan left.)
 TEST_F(StateSecurity, KilledInTheMiddleOfCreateLeavesNothingAfterDeleteForce) {
     std::string fifo = bundle_.dir() + "/hold";
     std::string started = bundle_.dir() + "/hook-started";
     ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+    int hold = open(fifo.c_str(), O_RDWR | O_CLOEXEC);
+    ASSERT_GE(hold, 0) << strerror(errno);
     bundle_.config["hooks"]["createRuntime"] = {
-        {{"path", "/bin/sh"}, {"args", {"sh", "-c", "touch " + started + "; cat " + fifo + " > /dev/null"}}}};
+        {{"path", "/bin/sh"},
+         {"args", {"sh", "-c", "exec 3< " + fifo + "; touch " + started + "; cat <&3 > /dev/null"}}}};
     bundle_.args({"/bin/rt-testhelper", "pause"});
     bundle_.write();
     std::string id = new_id("killed");
@@ -174,9 +179,8 @@ TEST_F(StateSecurity, KilledInTheMiddleOfCreateLeavesNothingAfterDeleteForce) {
     EXPECT_FALSE(cgroups.empty()) << "no cgroup of the container under /sys/fs/cgroup/*/rt/" << id;
     ASSERT_EQ(kill(create.pid(), SIGKILL), 0);
     create.wait();
-    // Let the orphaned hook go.
-    int hold = open(fifo.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
-    if (hold >= 0) close(hold);
+    // Let the orphaned hook go: its cat reads EOF.
+    close(hold);
 
     auto list = rt({"list"});
     EXPECT_EQ(list.status, 0) << list.err;
