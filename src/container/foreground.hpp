@@ -7,7 +7,10 @@
 #include <signal.h>
 #include <sys/types.h>
 
+#include <string>
+
 #include "rt/spec/config.hpp"
+#include "rt/state/store.hpp"
 #include "rt/util/fd.hpp"
 
 namespace rt::container {
@@ -34,6 +37,14 @@ private:
 // (a pty master, -1 for none) it relays rt's stdin to the pty and the pty to
 // rt's stdout, in raw mode when stdin is a terminal (restored at the end).
 int wait_in_foreground(SignalGate& gate, pid_t pid, int pidfd, int master);
+
+// The end of `run` and of a foreground `restore`: waits for the container's
+// init (a child of rt) as wait_in_foreground, then deletes the container
+// unless `keep` (failing that is a warning: the process has ended) and
+// returns rt's exit code for the init's status. The caller has let go of
+// the container's lock, so that state, kill and exec reach it meanwhile.
+int wait_then_delete(const state::Store& store, const std::string& id, SignalGate& gate, pid_t init, int pidfd,
+                     int master, const spec::Spec* spec, bool keep);
 
 // A process whose terminal rt relays gets rt's window size from the start
 // (when `process.consoleSize` does not say otherwise): the pty is made with

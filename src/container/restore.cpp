@@ -283,13 +283,7 @@ int restore(const state::Store& store, const RestoreOptions& options) {
 
     // In the foreground, as `run`: rt waits for its child, the init.
     lock = {};
-    int status = wait_in_foreground(*gate, restored, restored_fd.get(), -1);
-    try {
-        destroy(store, options.id, true, &plan.spec);
-    } catch (const Error& e) {
-        log::warn(std::string("delete after restore: ") + e.what());
-    }
-    return exit_code_of(status);
+    return wait_then_delete(store, options.id, *gate, restored, restored_fd.get(), -1, &plan.spec, false);
 }
 
 }  // namespace rt::container

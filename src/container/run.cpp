@@ -31,15 +31,20 @@ int run(const state::Store& store, const RunOptions& options) {
 
     // Let other commands (state, kill, exec) at the container while it runs.
     created.lock = {};
-    log::debug("run ", create.id, ": waiting for init ", created.init.pid);
-    int status = wait_in_foreground(gate, created.init.pid, created.init.pidfd.get(),
-                                    created.console_master.get());
-    log::debug("run ", create.id, ": init ", created.init.pid, " ended, wait status ", status);
-    if (!options.keep) {
+    return wait_then_delete(store, create.id, gate, created.init.pid, created.init.pidfd.get(),
+                            created.console_master.get(), &created.spec, options.keep);
+}
+
+int wait_then_delete(const state::Store& store, const std::string& id, SignalGate& gate, pid_t init, int pidfd,
+                     int master, const spec::Spec* spec, bool keep) {
+    log::debug(id, ": waiting for init ", init, " in the foreground");
+    int status = wait_in_foreground(gate, init, pidfd, master);
+    log::debug(id, ": init ", init, " ended, wait status ", status);
+    if (!keep) {
         try {
-            destroy(store, create.id, true, &created.spec);
+            destroy(store, id, true, spec);
         } catch (const Error& e) {
-            log::warn(std::string("delete after run: ") + e.what());
+            log::warn("delete " + id + " after it ended: " + e.what());
         }
     }
     return exit_code_of(status);
