@@ -478,6 +478,36 @@ check_kernel_refusal_leaves_nothing() {
     fi
 }
 
+# v1: a cpuset parent rt makes has the kernel fill in each container's
+# cpuset at its mkdir (cgroup.clone_children), so that rt need not write
+# cpuset.cpus, which costs a check against every sibling. The first
+# container is made with the parent (rt fills it in itself), the second
+# below the parent as it is then (the kernel did): both have the parent's
+# CPUs and nodes and their process in them (a cpuset without takes none).
+check_cpuset_parent_clones() {
+    cpuset=$(hierarchy cpuset)
+    first=$ID
+    config '["/bin/rt-testhelper", "pause"]' "$(limits '{}')"
+    create "$first"
+    ID=$first-2
+    config '["/bin/rt-testhelper", "pause"]' "$(limits '{}')"
+    create "$ID"
+    [ "$(value "$cpuset/$PARENT/cgroup.clone_children")" = 1 ] ||
+        fail "$cpuset/$PARENT/cgroup.clone_children: $(value "$cpuset/$PARENT/cgroup.clone_children")"
+    for c in "$first" "$ID"; do
+        for f in cpuset.cpus cpuset.mems; do
+            [ "$(value "$cpuset/$PARENT/$c/$f")" = "$(value "$cpuset/$PARENT/$f")" ] ||
+                fail "$cpuset/$PARENT/$c/$f: '$(value "$cpuset/$PARENT/$c/$f")', the parent's: '$(value "$cpuset/$PARENT/$f")'"
+        done
+        [ "$(value "$cpuset/$PARENT/$c/cgroup.procs")" = "$(pid_of "$c")" ] ||
+            fail "$cpuset/$PARENT/$c/cgroup.procs: $(value "$cpuset/$PARENT/$c/cgroup.procs")"
+    done
+    rt delete --force "$first" || fail "rt delete --force $first: exit $?"
+    rt delete --force "$ID" || fail "rt delete --force $ID: exit $?"
+    gone "$first"
+    gone "$ID"
+}
+
 # What this host cannot apply is refused before anything is made, naming
 # the field.
 check_refused_before_anything() {
@@ -541,6 +571,8 @@ run_cgroup_checks() {
     t "rt events --stats prints one object in runc's format" check_events_stats
     if [ "$VERSION" = v1 ]; then
         t "a value the kernel refuses fails the create and leaves nothing" check_kernel_refusal_leaves_nothing
+        [ "$DRIVER" = systemd ] ||
+            t "a cpuset parent rt makes fills in its containers' cpusets itself" check_cpuset_parent_clones
     fi
     t "what this host cannot apply is refused before anything is made" check_refused_before_anything
 }

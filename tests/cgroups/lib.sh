@@ -239,6 +239,7 @@ t() {
         echo "not ok $n - $1"
         sed 's/^/#   /' "$SCRATCH/check.out"
         cleanup_containers
+        leftovers > /dev/null   # removes the check's parent cgroups too
     fi
 }
 

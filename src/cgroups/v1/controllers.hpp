@@ -22,7 +22,10 @@ namespace rt::cgroups::v1 {
 void set_cpuset(const CgroupDir& dir, const spec::Cpu& cpu);
 // Copies cpuset.cpus and cpuset.mems from the parent where they are empty:
 // a v1 cpuset without them takes no process.
-void inherit_cpuset(const CgroupDir& dir, const CgroupDir& parent, bool made_now);
+void inherit_cpuset(const CgroupDir& dir, const CgroupDir& parent);
+// Has the kernel give each child made later in `dir` its CPUs and nodes at
+// the mkdir (cgroup.clone_children, read by the cpuset controller only).
+void clone_cpuset_into_children(const CgroupDir& dir);
 void cpuset_stats(const CgroupDir& dir, Stats& stats);
 
 // memory.cpp

@@ -15,15 +15,24 @@ void set_cpuset(const CgroupDir& dir, const spec::Cpu& cpu) {
     if (cpu.mems) with_field("cpu.mems", [&] { dir.write("cpuset.mems", *cpu.mems); });
 }
 
-void inherit_cpuset(const CgroupDir& dir, const CgroupDir& parent, bool made_now) {
+void inherit_cpuset(const CgroupDir& dir, const CgroupDir& parent) {
+    // Written only where empty. Below a parent with cgroup.clone_children
+    // set, the kernel has copied them at the mkdir, and a write would cost
+    // what grows with the number of containers: the kernel checks a new
+    // cpuset.cpus against every sibling's, then rebuilds the scheduler's
+    // domains over every cpuset on the host.
     for (const char* file : {"cpuset.cpus", "cpuset.mems"}) {
-        if (!made_now && !blank(dir.read(file))) continue;
+        if (auto own = dir.read_if_exists(file); own && !blank(*own)) continue;
         std::string value = parent.read(file);
         if (blank(value)) {
             throw Error("cpuset: " + parent.file(file) + " is empty: no process can run below it");
         }
         dir.write(file, value);
     }
+}
+
+void clone_cpuset_into_children(const CgroupDir& dir) {
+    dir.write("cgroup.clone_children", "1");
 }
 
 void cpuset_stats(const CgroupDir& dir, Stats& stats) {

@@ -135,12 +135,18 @@ void ManagerV1::make(const spec::Resources& resources) {
         size_t before = created_.size();
         bool leaf_made = make_cgroup_path(mount_of(controller), path, created_);
         // A new cpuset is empty: give it its parent's CPUs and nodes (only
-        // in those rt makes, and the container's own).
+        // in those rt makes, and the container's own). A parent rt makes
+        // (the default /rt, a shim's /default) has the kernel do that for
+        // every container made in it later: see inherit_cpuset for why.
+        // rt does not mark the container's own cgroup; the kernel copies a
+        // parent's mark into each new child, as it would under runc.
         if (controller == "cpuset") {
             for (size_t i = before; i < created_.size(); ++i) {
-                inherit_cpuset(CgroupDir(created_[i]), CgroupDir(dirname_of(created_[i])), true);
+                CgroupDir made(created_[i]);
+                inherit_cpuset(made, CgroupDir(dirname_of(created_[i])));
+                if (created_[i] != path) clone_cpuset_into_children(made);
             }
-            if (!leaf_made) inherit_cpuset(CgroupDir(path), CgroupDir(dirname_of(path)), false);
+            if (!leaf_made) inherit_cpuset(CgroupDir(path), CgroupDir(dirname_of(path)));
         }
     }
     if (auto unified = paths_.find(""); unified != paths_.end()) {
