@@ -267,6 +267,42 @@ check_oom_events() {
     gone "$ID"
 }
 
+# systemd removes an empty scope's cgroup at once: the cgroup of a container
+# that an OOM kill ended can be gone before rt events reads what the kernel
+# told it. rt events is stopped from before the kill until the cgroup is
+# gone (removed here as systemd would on cgroupfs), so it reads late.
+check_oom_events_after_removal() {
+    config '["/bin/rt-testhelper", "eat-memory", "256"]' "$(limits '{"memory": {"limit": 33554432, "swap": 33554432}}')"
+    create "$ID"
+    flag=
+    [ "$DRIVER" = systemd ] && flag=--systemd-cgroup
+    # Not through rt(): $! must be rt itself, to stop it.
+    # shellcheck disable=SC2086
+    "$RT_BIN" --root "$RT_ROOT" $flag events --interval 1h "$ID" > "$SCRATCH/events" 2>&1 &
+    events=$!
+    sleep 1    # registered before the start
+    kill -STOP "$events"
+    rt start "$ID" || { kill -KILL "$events"; fail "rt start: exit $?"; }
+    wait_status "$ID" stopped || { kill -KILL "$events"; fail "not stopped 30 s after start: $(rt state "$ID")"; }
+    memory=$(cg "$ID" memory)
+    if [ "$DRIVER" = systemd ]; then
+        eventually '[ ! -e "$memory" ]' || { kill -KILL "$events"; fail "systemd left the empty scope's cgroup $memory"; }
+    else
+        eventually 'rmdir "$memory" 2>/dev/null' || { kill -KILL "$events"; fail "cannot remove $memory"; }
+    fi
+    kill -CONT "$events"
+    i=0
+    while kill -0 "$events" 2>/dev/null; do
+        i=$((i + 1))
+        [ "$i" -le 300 ] || { kill -KILL "$events"; fail "rt events still running 30 s after the container stopped"; }
+        sleep 0.1
+    done
+    grep -q "^{\"type\":\"oom\",\"id\":\"$ID\"}\$" "$SCRATCH/events" ||
+        fail "no oom event from rt events once the cgroup was gone: $(head -c 400 "$SCRATCH/events")"
+    rt delete "$ID" || fail "rt delete: exit $?"
+    gone "$ID"
+}
+
 check_pids_limit() {
     config '["/bin/rt-testhelper", "fork", "50"]' "$(limits '{"pids": {"limit": 10}}')"
     out=$(rt run --bundle "$BUNDLE" "$ID" < /dev/null 2> "$SCRATCH/run.err") || fail "rt run: exit $?: $(cat "$SCRATCH/run.err")"
@@ -559,6 +595,7 @@ run_cgroup_checks() {
         t "expectations \"$GROUP\": each resource lands in its $what" check_group
     done
     t "an allocation past the memory limit is OOM-killed, counted, and reported by rt events" check_oom_events
+    t "an OOM kill is reported by rt events even when the cgroup is gone before it reads it" check_oom_events_after_removal
     t "a pids limit caps forks" check_pids_limit
     t "a cpuset from the config binds the process" check_cpuset_binds
     t "a busy loop under a CPU quota is throttled" check_cpu_throttled

@@ -5,6 +5,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "fake_cgroupfs.hpp"
 #include "rt/cgroups/manager.hpp"
 #include "rt/spec/parse.hpp"
@@ -282,6 +284,40 @@ TEST_F(CgroupsV2, OomWatchCountsKills) {
     EXPECT_FALSE(watch->consume());
     fs.write("rt/c1/memory.events", "low 0\nhigh 0\nmax 3\noom 1\noom_kill 1\n");
     EXPECT_TRUE(watch->consume());
+    EXPECT_FALSE(watch->consume());
+}
+
+// systemd removes an empty scope at once: the cgroup of a container that an
+// OOM kill ended can be gone before its memory.events is read.
+TEST_F(CgroupsV2, OomWatchTellsAKillFromTheParentWhenTheCgroupIsGone) {
+    auto watch = manager()->watch_oom();
+    fs.write("rt/c1/memory.events", "low 0\nhigh 0\nmax 3\noom 1\noom_kill 1\n");
+    fs.write("rt/memory.events", "low 0\nhigh 0\nmax 3\noom 1\noom_kill 1\n");
+    std::filesystem::remove_all(fs.path("rt/c1"));
+    EXPECT_TRUE(watch->consume());
+    EXPECT_FALSE(watch->consume());
+}
+
+TEST_F(CgroupsV2, OomWatchTakesAChangeOfAGoneCgroupForNoKillWhenTheParentCountsNone) {
+    auto watch = manager()->watch_oom();
+    fs.write("rt/c1/memory.events", "low 0\nhigh 0\nmax 3\noom 0\noom_kill 0\n");
+    std::filesystem::remove_all(fs.path("rt/c1"));
+    EXPECT_FALSE(watch->consume());
+}
+
+TEST_F(CgroupsV2, OomWatchTakesAChangeOfAGoneCgroupForAKillWithoutAParentCount) {
+    fs.remove("rt/memory.events");
+    auto watch = manager()->watch_oom();
+    EXPECT_FALSE(watch->consume());
+    fs.write("rt/c1/memory.events", "low 0\nhigh 0\nmax 3\noom 1\noom_kill 1\n");
+    std::filesystem::remove_all(fs.path("rt/c1"));
+    EXPECT_TRUE(watch->consume());  // as runc
+}
+
+TEST_F(CgroupsV2, OomWatchSeesNoKillWhenAGoneCgroupHadNoChange) {
+    auto watch = manager()->watch_oom();
+    fs.write("rt/memory.events", "low 0\nhigh 0\nmax 3\noom 1\noom_kill 1\n");  // a sibling's
+    std::filesystem::remove_all(fs.path("rt/c1"));
     EXPECT_FALSE(watch->consume());
 }
 
