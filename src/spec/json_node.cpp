@@ -73,6 +73,17 @@ std::string member_path(std::string_view parent, std::string_view key) {
 
 // ---------------------------------------------------------------------- Node
 
+std::string Node::path() const {
+    if (!parent_) return "";
+    if (parent_->value_->is_array()) return parent_->path() + "[" + std::to_string(index_) + "]";
+    return member_path(parent_->path(), key_);
+}
+
+std::string Node::shown_path() const {
+    std::string path = this->path();
+    return path.empty() ? "." : path;
+}
+
 void Node::fail(std::string_view problem) const {
     std::string message = shown_path();
     message += ": ";
@@ -92,7 +103,7 @@ std::optional<Node> Node::member(std::string_view key) const {
     if (!value_->is_object()) fail_expected("an object");
     const auto found = value_->find(key);
     if (found == value_->end() || found->is_null()) return std::nullopt;
-    return Node(*found, member_path(path_, key));
+    return Node(*found, *this, std::string_view(found.key()));
 }
 
 Node Node::required_member(std::string_view key) const {
@@ -106,7 +117,7 @@ std::vector<Node> Node::elements(std::string_view what) const {
     std::vector<Node> nodes;
     nodes.reserve(value_->size());
     for (size_t i = 0; i < value_->size(); ++i) {
-        nodes.emplace_back((*value_)[i], path_ + "[" + std::to_string(i) + "]");
+        nodes.push_back(Node((*value_)[i], *this, i));
     }
     return nodes;
 }
@@ -115,8 +126,9 @@ std::vector<std::pair<std::string, Node>> Node::members() const {
     if (!value_->is_object()) fail_expected("an object");
     std::vector<std::pair<std::string, Node>> result;
     result.reserve(value_->size());
-    for (const auto& [key, value] : value_->items()) {
-        result.emplace_back(key, Node(value, member_path(path_, key)));
+    for (auto it = value_->begin(); it != value_->end(); ++it) {
+        const std::string& key = it.key();  // the document's, alive as long as it
+        result.emplace_back(key, Node(*it, *this, std::string_view(key)));
     }
     return result;
 }

@@ -38,14 +38,20 @@ std::string quote(std::string_view text);
 // quoted: ".linux.sysctl" + "net.ipv4.ip_forward" -> .linux.sysctl["net.ipv4.ip_forward"].
 std::string member_path(std::string_view parent, std::string_view key);
 
+// A node knows its place (its parent and its key or index), not its path:
+// the path is spelled out only for a message. A node is used while its parent
+// and the document are alive, as the decode()s below use them; building every
+// path up front cost a heap string per value (a seccomp profile has hundreds).
 class Node {
 public:
-    // `path` is the jq path of `value` in its document; "" for the document itself.
-    Node(const nlohmann::json& value, std::string path) : value_(&value), path_(std::move(path)) {}
+    // The document itself.
+    explicit Node(const nlohmann::json& document) : value_(&document) {}
 
     const nlohmann::json& value() const { return *value_; }
+    // The jq path of the value in its document: "" for the document itself.
+    std::string path() const;
     // The path as messages show it: "." for the document itself.
-    std::string shown_path() const { return path_.empty() ? "." : path_; }
+    std::string shown_path() const;
 
     // Throws rt::Error("<path>: <problem>").
     [[noreturn]] void fail(std::string_view problem) const;
@@ -75,8 +81,15 @@ public:
     Int to_integer(std::string_view what, Int min, Int max) const;
 
 private:
+    Node(const nlohmann::json& value, const Node& parent, std::string_view key)
+        : value_(&value), parent_(&parent), key_(key) {}
+    Node(const nlohmann::json& value, const Node& parent, size_t index)
+        : value_(&value), parent_(&parent), index_(index) {}
+
     const nlohmann::json* value_;
-    std::string path_;
+    const Node* parent_ = nullptr;  // none: the document
+    std::string_view key_;          // in an object: the member's key (the document's own copy)
+    size_t index_ = 0;              // in an array: the element's index
 };
 
 // --------------------------------------------------------------- restrictions

@@ -96,7 +96,7 @@ std::string read_file(const std::string& path, const std::string& shown) {
 Spec parse_config(std::string_view json_text) {
     const nlohmann::json document = json::parse_document(json_text);
     Spec spec;
-    json::decode(json::Node(document, ""), spec);
+    json::decode(json::Node(document), spec);
     return spec;
 }
 

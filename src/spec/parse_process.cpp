@@ -83,7 +83,7 @@ void decode(const Node& node, Process& out) {
 Process parse_process(std::string_view json_text) {
     const nlohmann::json document = json::parse_document(json_text);
     Process process;
-    json::decode(json::Node(document, ""), process);
+    json::decode(json::Node(document), process);
     return process;
 }
 

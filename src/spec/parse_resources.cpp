@@ -106,7 +106,7 @@ void decode(const Node& node, Resources& out) {
 Resources parse_resources(std::string_view json_text) {
     const nlohmann::json document = json::parse_document(json_text);
     Resources resources;
-    json::decode(json::Node(document, ""), resources);
+    json::decode(json::Node(document), resources);
     return resources;
 }
 
