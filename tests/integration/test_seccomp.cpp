@@ -143,6 +143,32 @@ TEST_F(Seccomp, ACachedFilterBlocksOnTheFirstRunTheSecondAndAfterDamage) {
     EXPECT_EQ(list.out, "");
 }
 
+// With noNewPrivileges the init loads the profile once it is ready, before
+// the start, as runc does: the kernel's work on it then overlaps rt's own
+// instead of delaying the exec after `rt start`.
+TEST_F(Seccomp, WithNoNewPrivilegesTheWaitingInitIsUnderTheFilterBeforeTheStart) {
+    Bundle bundle;
+    bundle.config["process"]["noNewPrivileges"] = true;
+    bundle.config["linux"]["seccomp"] = {
+        {"defaultAction", "SCMP_ACT_ALLOW"},
+        {"syscalls", {{{"names", {"mkdir", "mkdirat"}}, {"action", "SCMP_ACT_ERRNO"}, {"errnoRet", 18}}}}};
+    bundle.args({"/bin/rt-testhelper", "pause"});
+    bundle.write();
+    std::string id = new_id();
+    Result created = rt({"create", "--bundle", bundle.dir(), id});
+    ASSERT_EQ(created.status, 0) << created.err;
+    const std::string status_file = "/proc/" + std::to_string(state(id)["pid"].get<int>()) + "/status";
+    auto seccomp_mode = [&] {
+        std::string status = read_text(status_file);
+        size_t at = status.find("\nSeccomp:\t");
+        return at == std::string::npos ? std::string("?") : status.substr(at + 10, 1);
+    };
+    EXPECT_TRUE(eventually([&] { return seccomp_mode() == "2"; })) << "Seccomp: " << seccomp_mode();
+    EXPECT_EQ(state(id)["status"], "created");
+    Result removed = rt({"delete", "--force", id});
+    EXPECT_EQ(removed.status, 0) << removed.err;
+}
+
 TEST_F(Seccomp, ExecLoadsTheContainersFilterFromTheCache) {
     Bundle bundle;
     bundle.config["linux"]["seccomp"] = {

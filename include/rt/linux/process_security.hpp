@@ -13,8 +13,10 @@
 //            drop_bounding_set(s.capabilities);
 //            set_user(process);                                 // src/linux/process.cpp
 //            apply_capabilities(s.capabilities);
-//            ... `ready`, wait for start ...
-//            seccomp.load("created");                           // last, right before execve
+//            ... `ready` ...
+//            seccomp.load("created");                           // with no_new_privs: as runc, before the start
+//            ... wait for start, startContainer hooks ...
+//            seccomp.load("created");                           // otherwise: last, right before execve
 //
 // exec also applies s.exec_cpu_affinity (apply_cpu_affinity: initial before
 // the process joins the cgroup, final after); the container's own process

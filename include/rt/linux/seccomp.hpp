@@ -6,7 +6,7 @@
 //                        behind runc's ENOSYS stub (seccomp_enosys.cpp), in
 //                        the parent before anything is created; plan_seccomp()
 //                        keeps what it compiled in a cache (seccomp_cache.hpp)
-//   load_seccomp()       seccomp(2) in the child, last thing before execve;
+//   load_seccomp()       seccomp(2) in the child, late (init_main.cpp says when);
 //                        returns the notify fd when a rule says SCMP_ACT_NOTIFY
 //
 // rt loads the program itself rather than through seccomp_load(), so that
