@@ -10,10 +10,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include <exception>
-
 #include <cerrno>
 #include <cstring>
+#include <exception>
 
 #include "rt/linux/lxcfs.hpp"
 #include "rt/linux/self_protect.hpp"
