@@ -56,6 +56,12 @@ void collect_processes(const std::string& dir, std::vector<pid_t>& pids) {
 
 std::vector<std::pair<std::string, std::string>>* write_log = nullptr;
 
+unique_fd CgroupDir::open_dir() const {
+    unique_fd fd(::open(path_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!fd) throw_errno("open " + path_);
+    return fd;
+}
+
 bool CgroupDir::has(const std::string& name) const {
     return ::access(file(name).c_str(), F_OK) == 0;
 }

@@ -12,6 +12,8 @@
 #include <utility>
 #include <vector>
 
+#include "rt/util/fd.hpp"
+
 namespace rt::cgroups {
 
 class CgroupDir {
@@ -23,6 +25,9 @@ public:
     bool empty() const { return path_.empty(); }
     std::string file(const std::string& name) const { return path_ + "/" + name; }
     bool has(const std::string& name) const;
+    // The directory itself (O_DIRECTORY|O_CLOEXEC), for clone3's
+    // CLONE_INTO_CGROUP. Throws `open <path>: <reason>`.
+    unique_fd open_dir() const;
 
     // Writes `value` in one write(2). Throws
     // `write /sys/fs/cgroup/.../memory.max "100": Device or resource busy`.

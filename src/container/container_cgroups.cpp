@@ -75,7 +75,7 @@ std::unique_ptr<cgroups::Manager> plan_cgroups(const spec::Spec& spec, const std
     return manager;
 }
 
-void join_cgroups(cgroups::Manager& manager, const spec::Spec& spec, pid_t init, state::ContainerState& state) {
+void make_cgroups(cgroups::Manager& manager, const spec::Spec& spec, state::ContainerState& state) {
     try {
         const spec::Resources& resources = resources_of(spec);
         manager.create(resources);  // undoes itself when it fails
@@ -83,14 +83,33 @@ void join_cgroups(cgroups::Manager& manager, const spec::Spec& spec, pid_t init,
         state.cgroup_paths = manager.paths();
         // Limits before the process: it never runs unconstrained.
         manager.apply(resources, device_rules_of(spec));
-        manager.add_process(init);
     } catch (const Error& e) {
         throw e.with_context("cgroups");
     }
 }
 
+void add_to_cgroups(cgroups::Manager& manager, pid_t pid) {
+    try {
+        manager.add_process(pid);
+    } catch (const Error& e) {
+        throw e.with_context("cgroups");
+    }
+}
+
+void join_cgroups(cgroups::Manager& manager, const spec::Spec& spec, pid_t init, state::ContainerState& state) {
+    make_cgroups(manager, spec, state);
+    add_to_cgroups(manager, init);
+}
+
+linux::CgroupJoin borrow(const cgroups::ChildJoin& join) {
+    linux::CgroupJoin view;
+    view.v2_dir = join.v2_dir.get();
+    for (const auto& tasks : join.v1_tasks) view.v1_tasks.push_back({tasks.fd.get(), tasks.path});
+    return view;
+}
+
 void abandon_cgroups(cgroups::Manager& manager, const state::ContainerState& state) {
-    if (state.cgroup_paths.empty()) return;  // join_cgroups made nothing
+    if (state.cgroup_paths.empty()) return;  // make_cgroups made nothing
     try {
         manager.destroy();
     } catch (const Error& e) {

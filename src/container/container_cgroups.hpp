@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "rt/cgroups/manager.hpp"
+#include "rt/linux/cgroup_join.hpp"
 #include "rt/spec/config.hpp"
 #include "rt/state/store.hpp"
 
@@ -25,12 +26,23 @@ namespace rt::container {
 std::unique_ptr<cgroups::Manager> plan_cgroups(const spec::Spec& spec, const std::string& id, bool systemd,
                                                bool rootless = false);
 
-// The parent's step before `proceed`: makes the cgroups, writes the limits
-// and the device rules, moves the init in, and records where they are in
-// `state`. The init runs nothing of the container before this.
+// Makes the cgroups, writes the limits and the device rules, and records
+// where they are in `state`: before create clones the init, which joins
+// them as it is born (cgroups::Manager::child_join).
+void make_cgroups(cgroups::Manager& manager, const spec::Spec& spec, state::ContainerState& state);
+
+// make_cgroups, then moves `init` in by its pid (restore's CRIU, and the
+// drivers that have no child_join). The init runs nothing of the container
+// before this.
 void join_cgroups(cgroups::Manager& manager, const spec::Spec& spec, pid_t init, state::ContainerState& state);
 
-// Undoes join_cgroups after a failed create (the init is dead by then);
+// Moves `pid` in after make_cgroups; an error names the cgroups.
+void add_to_cgroups(cgroups::Manager& manager, pid_t pid);
+
+// What the child needs of `join`, whose fds stay the caller's.
+linux::CgroupJoin borrow(const cgroups::ChildJoin& join);
+
+// Undoes make_cgroups after a failed create (the init is dead by then);
 // nothing when it did not get as far as making the cgroups.
 void abandon_cgroups(cgroups::Manager& manager, const state::ContainerState& state);
 

@@ -165,17 +165,31 @@ void hand_over_console(Plan& plan, unique_fd master, Created& created) {
     }
 }
 
+void log_cgroups_made(const state::ContainerState& state) {
+    if (!log::debugging() || state.cgroup_paths.empty()) return;
+    log::debug("create ", state.id, ": cgroups made with their limits (", state.cgroup_paths.begin()->second,
+               state.cgroup_paths.size() > 1 ? " and " + std::to_string(state.cgroup_paths.size() - 1) + " more" : "",
+               ")");
+}
+
+std::optional<cgroups::ChildJoin> child_join_of(const cgroups::Manager& manager) {
+    try {
+        return manager.child_join();
+    } catch (const Error& e) {
+        throw e.with_context("cgroups");
+    }
+}
+
 // The parent's side of the sync protocol (see rt/linux/sync_protocol.hpp).
-// `state` is filled in but not saved yet. `hooks_due` is set once the
+// `joins_at_birth`: the init is in its cgroups by itself (child_join), else
+// the parent moves it. `state` is filled in but not saved yet. `hooks_due` is set once the
 // lifecycle reached its hooks (a failure from there on runs poststop).
-void drive_init(Plan& plan, linux::InitProcess& init, state::ContainerState& state, Created& created,
-                bool& hooks_due) {
+void drive_init(Plan& plan, linux::InitProcess& init, bool joins_at_birth, state::ContainerState& state,
+                Created& created, bool& hooks_due) {
     const spec::Linux& linux = *plan.spec.linux;
-    join_cgroups(*plan.cgroups, plan.spec, init.pid, state);
-    if (log::debugging() && !state.cgroup_paths.empty()) {
-        log::debug("create ", state.id, ": cgroups made with their limits (", state.cgroup_paths.begin()->second,
-                   state.cgroup_paths.size() > 1 ? " and " + std::to_string(state.cgroup_paths.size() - 1) + " more" : "",
-                   "), init ", init.pid, " in them");
+    if (!joins_at_birth) {
+        add_to_cgroups(*plan.cgroups, init.pid);
+        log::debug("create ", state.id, ": init ", init.pid, " moved into its cgroups");
     }
     if (plan.sysinfo_agent) plan.sysinfo_agent.start(init.pid, state.start_time, state.cgroup_paths);
     linux::SyncOrder order;
@@ -262,11 +276,23 @@ Created create_container(const state::Store& store, const CreateOptions& options
         }
         config.mounts = &plan.mounts;
         for (const auto& fd : plan.mount_trees) config.mount_trees.push_back(fd.get());
-        init = linux::spawn_init(config, plan.namespaces);
-        log::debug("create ", options.id, ": init cloned, pid ", init.pid);
 
         state::ContainerState& state = created.state;
         state.id = options.id;
+        // The cgroups come before the init, which joins them as it is born
+        // (cgroups::Manager::child_join).
+        make_cgroups(*plan.cgroups, plan.spec, state);
+        log_cgroups_made(state);
+        std::optional<cgroups::ChildJoin> join = child_join_of(*plan.cgroups);
+        if (join) {
+            config.cgroups = borrow(*join);
+        }
+        init = linux::spawn_init(config, plan.namespaces);
+        const bool joins_at_birth = join && (!join->v2_dir || init.born_in_cgroup_v2);
+        join.reset();  // the init has its own copies
+        log::debug("create ", options.id, ": init cloned, pid ", init.pid,
+                   joins_at_birth ? ", joining its cgroups itself" : "");
+
         state.bundle = plan.bundle;
         state.rootfs = plan.rootfs;
         state.pid = init.pid;
@@ -278,7 +304,7 @@ Created create_container(const state::Store& store, const CreateOptions& options
         state.init_name = linux::init_process_name;
 
         try {
-            drive_init(plan, init, state, created, hooks_due);
+            drive_init(plan, init, joins_at_birth, state, created, hooks_due);
         } catch (const linux::ChildVanished& e) {
             // Say how the init ended when it died without a word.
             std::string message = std::string(e.what()) + " (" + wait_status_text(wait_child(init.pid)) + ")";

@@ -14,6 +14,7 @@
 #include <set>
 
 #include "console_socket.hpp"
+#include "container_cgroups.hpp"
 #include "foreground.hpp"
 #include "internal.hpp"
 #include "rt/cgroups/sub_cgroups.hpp"
@@ -199,16 +200,19 @@ struct Started {
 
 // The parent's side of the exec conversation: cgroups, proceed, the
 // console, then EOF once the child's execve succeeded.
-void drive_child(const std::map<std::string, std::string>& cgroup_paths, const linux::ProcessSecurity& security,
-                 Started& started, unique_fd& console_socket) {
+// `joins_at_birth`: the child is in its cgroups by itself (child_join).
+void drive_child(const std::map<std::string, std::string>& cgroup_paths, bool joins_at_birth,
+                 const linux::ProcessSecurity& security, Started& started, unique_fd& console_socket) {
     linux::ExecProcess& child = started.child;
     // config.md: `initial` before the process joins the cgroup, `final` after
     // (joining a cpuset resets the affinity).
     const linux::CpuAffinity& affinity = security.exec_cpu_affinity;
-    if (affinity.initial) linux::apply_cpu_affinity(*affinity.initial, child.pid, "initial");
-    join_cgroups(cgroup_paths, child.pid);
+    if (!joins_at_birth) {
+        if (affinity.initial) linux::apply_cpu_affinity(*affinity.initial, child.pid, "initial");
+        join_cgroups(cgroup_paths, child.pid);
+        log::debug("exec: process ", child.pid, " moved into the container's cgroups");
+    }
     if (affinity.final) linux::apply_cpu_affinity(*affinity.final, child.pid, "final");
-    log::debug("exec: process ", child.pid, " in the container's cgroups");
     linux::SyncOrder order(linux::Flow::exec);
     linux::send(child.channel, order, linux::Sync::proceed);
     while (auto message = linux::receive(child.channel, order)) {
@@ -264,11 +268,26 @@ int exec(const state::Store& store, const ExecOptions& options) {
     // lock: let go of it before the clone, or the child's copy of the lock's
     // fd (closed only once the child runs) would hold it while frozen.
     if (status == Status::paused) lock = {};
+    // The child joins the cgroups as it is born (cgroups::Manager::child_join
+    // says why), unless a CPU affinity must be set around the join: the
+    // parent does that by the child's pid, which it knows only after.
+    std::optional<cgroups::ChildJoin> join;
+    if (!security.exec_cpu_affinity.initial && !security.exec_cpu_affinity.final) {
+        try {
+            join = cgroups::open_child_join(cgroup_paths);
+        } catch (const Error& e) {
+            throw e.with_context("join the container's cgroup");
+        }
+        exec_config.cgroups = borrow(*join);
+    }
     Started started{linux::spawn_exec(exec_config, namespaces), {}};
     linux::ExecProcess& child = started.child;
-    log::debug("exec ", state.id, ": process cloned in the container's namespaces, pid ", child.pid);
+    const bool joins_at_birth = join && (!join->v2_dir || child.born_in_cgroup_v2);
+    join.reset();  // the child has its own copies
+    log::debug("exec ", state.id, ": process cloned in the container's namespaces, pid ", child.pid,
+               joins_at_birth ? ", joining its cgroups itself" : "");
     try {
-        drive_child(cgroup_paths, security, started, console_socket);
+        drive_child(cgroup_paths, joins_at_birth, security, started, console_socket);
         log::debug("exec ", state.id, ": process ", child.pid, " runs ", process.args.front());
         if (pidfd_socket) send_pidfd(pidfd_socket.get(), child.pidfd.get(), "setns");
         write_pid_file(options.pid_file, child.pid);

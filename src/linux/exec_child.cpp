@@ -46,6 +46,7 @@ void drop_inherited_fds(const ExecConfig& config, NamespacePlan& namespaces, Cha
     std::vector<int> keep = {channel.fd(), log::file_fd()};
     for (int fd = 3; fd < 3 + config.preserve_fds; ++fd) keep.push_back(fd);
     for (const auto& join : namespaces.joins) keep.push_back(join.fd.get());
+    for (const auto& tasks : config.cgroups.v1_tasks) keep.push_back(tasks.fd);
     close_fds_except(keep);
 }
 
@@ -110,6 +111,9 @@ void exec_main(const ExecConfig& config, NamespacePlan& namespaces, Channel& cha
     const char* step = "start";
     try {
         drop_inherited_fds(config, namespaces, channel);
+        step = "cgroups";
+        join_cgroups_v1(config.cgroups);
+        step = "start";
         begin_child();
         run(config, namespaces, channel, step);
     } catch (const std::exception& e) {

@@ -179,6 +179,7 @@ void drop_inherited_fds(const InitConfig& config, NamespacePlan& namespaces, Cha
     for (int fd = 3; fd < 3 + config.preserve_fds; ++fd) keep.push_back(fd);
     for (const auto& join : namespaces.joins) keep.push_back(join.fd.get());
     for (int fd : config.mount_trees) keep.push_back(fd);
+    for (const auto& tasks : config.cgroups.v1_tasks) keep.push_back(tasks.fd);
     for (int fd : config.joined_namespace_mounts) keep.push_back(fd);
     if (config.lxcfs) {
         for (const auto& bind : config.lxcfs->binds) keep.push_back(bind.tree.get());
@@ -192,6 +193,9 @@ void init_main(const InitConfig& config, NamespacePlan& namespaces, Channel& cha
     const char* step = "start";
     try {
         drop_inherited_fds(config, namespaces, channel);
+        step = "cgroups";
+        join_cgroups_v1(config.cgroups);
+        step = "start";
         const int alone = CLONE_NEWUSER | CLONE_NEWPID;  // see become_undumpable
         begin_child((namespaces.clone_flags & alone) != alone);
         ::prctl(PR_SET_NAME, init_process_name);

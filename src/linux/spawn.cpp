@@ -112,14 +112,39 @@ namespace {
     init_main(config, namespaces, child_end);  // never returns
 }
 
-// Returns the init's pid (in the parent only), its pidfd in `pidfd`.
+// <linux/sched.h>'s, which clashes with glibc's <sched.h>.
+constexpr uint64_t clone_into_cgroup = 0x200000000ULL;
+
+// clone3 with `args`, into the cgroup v2 directory `v2_dir` (-1: none) when
+// the kernel takes it: `born_in_cgroup` says whether it did. A kernel before
+// 5.7 (EINVAL, E2BIG), or a cgroup it will not clone into (threaded, not this
+// user's), gets the clone without it: the parent then moves the child in.
+// Any other failure comes again, without the flag. Returns as clone3.
+pid_t clone3_into_cgroup(CloneArgs& args, int v2_dir, bool& born_in_cgroup) {
+    born_in_cgroup = false;
+    if (v2_dir >= 0) {
+        args.flags |= clone_into_cgroup;
+        args.cgroup = static_cast<uint64_t>(v2_dir);
+        pid_t pid = static_cast<pid_t>(::syscall(SYS_clone3, &args, sizeof args));
+        if (pid >= 0) {
+            born_in_cgroup = true;  // in the child too: it does not look
+            return pid;
+        }
+        args.flags &= ~clone_into_cgroup;
+        args.cgroup = 0;
+    }
+    return static_cast<pid_t>(::syscall(SYS_clone3, &args, sizeof args));
+}
+
+// Returns the init's pid (in the parent only), its pidfd in `pidfd`, and
+// whether it was born in config.cgroups.v2_dir in `born_in_cgroup_v2`.
 pid_t clone_init(const InitConfig& config, NamespacePlan& namespaces, Channel& parent_end,
-                 Channel& child_end, int& pidfd) {
+                 Channel& child_end, int& pidfd, bool& born_in_cgroup_v2) {
     CloneArgs args{};
     args.flags = static_cast<uint64_t>(namespaces.clone_flags) | CLONE_PIDFD;
     args.pidfd = reinterpret_cast<uintptr_t>(&pidfd);
     args.exit_signal = SIGCHLD;
-    pid_t pid = static_cast<pid_t>(::syscall(SYS_clone3, &args, sizeof args));
+    pid_t pid = clone3_into_cgroup(args, config.cgroups.v2_dir, born_in_cgroup_v2);
     if (pid == 0) run_init(config, namespaces, parent_end, child_end);
     if (pid < 0) throw_errno("clone container init");
     return pid;
@@ -235,15 +260,17 @@ bool joins_a_user_namespace(const NamespacePlan& namespaces) {
 InitProcess spawn_init(const InitConfig& config, NamespacePlan& namespaces) {
     auto [parent_end, child_end] = Channel::make_pair();
     int pidfd = -1;
+    bool born_in_cgroup_v2 = false;
     pid_t pid;
     {
         ChildrenNamespaces for_children(namespaces);
         pid = joins_before_clone(namespaces) > 0
                   ? clone_init_after_joins(config, namespaces, parent_end, child_end)
-                  : clone_init(config, namespaces, parent_end, child_end, pidfd);
+                  : clone_init(config, namespaces, parent_end, child_end, pidfd, born_in_cgroup_v2);
     }
     InitProcess init;
     init.pid = pid;
+    init.born_in_cgroup_v2 = born_in_cgroup_v2;
     if (pidfd < 0) {
         // rt's child, not reaped yet: the pid cannot have been reused.
         pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
@@ -281,7 +308,7 @@ ExecProcess spawn_exec(const ExecConfig& config, NamespacePlan& namespaces) {
     {
         // The pid namespace of the container: the child is born in it.
         ChildrenNamespaces for_children(namespaces);
-        pid = static_cast<pid_t>(::syscall(SYS_clone3, &args, sizeof args));
+        pid = clone3_into_cgroup(args, config.cgroups.v2_dir, child.born_in_cgroup_v2);
         if (pid == 0) {
             parent_end.close();
             exec_main(config, namespaces, child_end);  // never returns

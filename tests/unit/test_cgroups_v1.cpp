@@ -4,6 +4,10 @@
 // `unified`.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
 
 #include "fake_cgroupfs.hpp"
 #include "rt/cgroups/manager.hpp"
@@ -83,6 +87,44 @@ TEST_F(CgroupsV1, ADirectoryInEveryHierarchyAndTheUnifiedOne) {
     paths = manager("box/c1")->paths();
     EXPECT_EQ(paths.at("memory"), fs.path("memory/session/abc/box/c1"));
     EXPECT_EQ(paths.at("cpu"), fs.path("cpu,cpuacct/box/c1"));
+}
+
+// The init joins by itself (Manager::child_join): each hierarchy's tasks
+// file once (cpu and cpuacct share one), opened for writing, and the hybrid
+// host's cgroup2 directory for CLONE_INTO_CGROUP.
+TEST_F(CgroupsV1, AChildJoinsThroughEachTasksFileOnceAndIsBornInTheUnifiedOne) {
+    auto m = manager();
+    fs.write("unified/rt/c1/cgroup.procs", "");
+    for (const char* dir : {"cpu,cpuacct", "cpuset", "memory", "devices", "freezer", "pids", "systemd"}) {
+        fs.write(std::string(dir) + "/rt/c1/tasks", "");
+    }
+    std::optional<ChildJoin> join = m->child_join();
+    ASSERT_TRUE(join);
+    ASSERT_TRUE(join->v2_dir);
+    struct stat dir {}, unified {};
+    ASSERT_EQ(::fstat(join->v2_dir.get(), &dir), 0);
+    ASSERT_EQ(::stat(fs.path("unified/rt/c1").c_str(), &unified), 0);
+    EXPECT_EQ(dir.st_ino, unified.st_ino);
+    std::vector<std::string> tasks;
+    for (const auto& t : join->v1_tasks) {
+        tasks.push_back(t.path);
+        EXPECT_EQ(::write(t.fd.get(), "0", 1), 1) << t.path;
+    }
+    // The freezer last: a child that joins a frozen one stops there.
+    ASSERT_FALSE(tasks.empty());
+    EXPECT_EQ(tasks.back(), fs.path("freezer/rt/c1/tasks"));
+    std::sort(tasks.begin(), tasks.end());
+    EXPECT_THAT(tasks, ElementsAre(fs.path("cpu,cpuacct/rt/c1/tasks"), fs.path("cpuset/rt/c1/tasks"),
+                                   fs.path("devices/rt/c1/tasks"), fs.path("freezer/rt/c1/tasks"),
+                                   fs.path("memory/rt/c1/tasks"), fs.path("pids/rt/c1/tasks"),
+                                   fs.path("systemd/rt/c1/tasks")));
+    EXPECT_EQ(fs.read("memory/rt/c1/tasks"), "0");
+}
+
+TEST_F(CgroupsV1, AChildJoinWithoutATasksFileNamesIt) {
+    auto m = manager();
+    fs.write("unified/rt/c1/cgroup.procs", "");
+    EXPECT_THAT(error_of([&] { m->child_join(); }), HasSubstr("open " + fs.path("cpu,cpuacct/rt/c1/tasks")));
 }
 
 TEST_F(CgroupsV1, CreateGivesANewCpusetItsParentsCpusAndMems) {

@@ -4,6 +4,7 @@
 // converts them).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <filesystem>
 
@@ -77,6 +78,23 @@ TEST_F(CgroupsV2, PathFollowsCgroupsPath) {
     // Relative: below the parent of rt's own cgroup, which has processes.
     EXPECT_EQ(manager("box/c1")->paths().at(""), fs.path("user.slice/box/c1"));
     EXPECT_EQ(manager_for_create(layout, "/a/b", "c1", &loader)->driver(), "cgroupfs-v2");
+}
+
+// cgroup v2: the child is born in the directory (CLONE_INTO_CGROUP), and
+// writes no tasks file.
+TEST_F(CgroupsV2, AChildIsBornInTheCgroupDirectory) {
+    fs.write("rt/cgroup.subtree_control", "cpuset cpu io memory hugetlb pids rdma\n");
+    auto m = manager();
+    spec::Resources none;
+    m->create(none);
+    std::optional<ChildJoin> join = m->child_join();
+    ASSERT_TRUE(join);
+    ASSERT_TRUE(join->v2_dir);
+    struct stat dir {}, made {};
+    ASSERT_EQ(::fstat(join->v2_dir.get(), &dir), 0);
+    ASSERT_EQ(::stat(fs.path("rt/c1").c_str(), &made), 0);
+    EXPECT_EQ(dir.st_ino, made.st_ino);
+    EXPECT_TRUE(join->v1_tasks.empty());
 }
 
 TEST_F(CgroupsV2, CreateEnablesWhatIsMissingInEveryParent) {

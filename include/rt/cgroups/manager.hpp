@@ -14,7 +14,8 @@
 // not enabled yet).
 //
 // The life of a container's cgroups:
-//   create:  check (no side effect) -> create -> apply -> add_process(init)
+//   create:  check (no side effect) -> create -> apply -> the init joins
+//            as it is cloned (child_join), or add_process(init) after
 //   later:   update, freeze, processes, stats, watch_oom
 //   delete:  (processes killed) -> destroy
 #pragma once
@@ -31,6 +32,7 @@
 #include "rt/cgroups/layout.hpp"
 #include "rt/cgroups/stats.hpp"
 #include "rt/spec/config.hpp"
+#include "rt/util/fd.hpp"
 
 namespace rt::cgroups {
 
@@ -45,6 +47,26 @@ public:
     // Reads what made fd() readable; true if it was an OOM kill.
     virtual bool consume() = 0;
 };
+
+// How a child about to be cloned joins the cgroups itself (Manager::child_join).
+struct ChildJoin {
+    // The cgroup v2 directory (O_DIRECTORY), for clone3's CLONE_INTO_CGROUP;
+    // none on a host without cgroup2.
+    unique_fd v2_dir;
+    // Each cgroup v1 hierarchy's "tasks" file, open for writing, to which
+    // the child writes "0" (itself) first of all, in this order: the
+    // freezer's last.
+    struct Tasks {
+        unique_fd fd;
+        std::string path;  // for messages
+    };
+    std::vector<Tasks> v1_tasks;
+};
+
+// A ChildJoin for the cgroup directories `paths` (controller -> directory,
+// "" for the unified hierarchy), as paths() gives them. Throws
+// `open <file>: <reason>`.
+ChildJoin open_child_join(const std::map<std::string, std::string>& paths);
 
 class Manager {
 public:
@@ -67,6 +89,18 @@ public:
     virtual void apply(const spec::Resources& resources, const std::vector<DeviceRule>& devices) = 0;
     // Moves a process into the cgroups.
     virtual void add_process(pid_t pid) = 0;
+    // What a child about to be cloned needs to join the cgroups made by
+    // create() itself, or nullopt when it cannot (add_process after the
+    // clone). Why: moving a process by its pid (add_process) takes the
+    // kernel's global lock on migrations, cgroup_threadgroup_rwsem, for
+    // writing, and the first taking after a quiet moment waits for an RCU
+    // grace period: 7 to 15 ms on the test VM, more than the rest of `rt
+    // run`. The lock is not taken for a process born in its cgroup v2
+    // (CLONE_INTO_CGROUP), nor for a thread that writes "0" (itself) to a
+    // cgroup v1 "tasks" file, which for a single-threaded child is the
+    // whole process. The kernel checks a v1 write with the credentials of
+    // the file's opener: the child may already be in a new user namespace.
+    virtual std::optional<ChildJoin> child_join() const { return std::nullopt; }
 
     // Changes the limits `resources` sets on a live container; values it
     // does not set stay. `devices`: new rules, or nullptr to keep them.

@@ -6,6 +6,7 @@
 
 #include <sys/types.h>
 
+#include "rt/linux/cgroup_join.hpp"
 #include "rt/linux/namespaces.hpp"
 #include "rt/linux/process_security.hpp"
 #include "rt/spec/config.hpp"
@@ -32,12 +33,17 @@ struct ExecConfig {
     // rt.lxcfs: the socket of the container's sysinfo agent, "" for none
     // (rt/linux/sysinfo_agent.hpp).
     std::string sysinfo_agent_socket;
+    // The container's cgroups, joined as the child is born; none: the
+    // parent moves it in.
+    CgroupJoin cgroups;
 };
 
 struct ExecProcess {
     pid_t pid = 0;    // as the host sees it
     unique_fd pidfd;
     Channel channel;  // parent's end of the sync channel
+    // Born in ExecConfig::cgroups.v2_dir (as InitProcess::born_in_cgroup_v2).
+    bool born_in_cgroup_v2 = false;
 };
 
 // Clones the child inside the pid namespace of `namespaces`. The child waits

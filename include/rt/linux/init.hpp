@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "rt/linux/cgroup_join.hpp"
 #include "rt/linux/namespaces.hpp"
 #include "rt/spec/config.hpp"
 #include "rt/util/channel.hpp"
@@ -45,6 +46,8 @@ struct InitConfig {
     // rt.lxcfs: the socket of the container's sysinfo agent, "" for none
     // (rt/linux/sysinfo_agent.hpp).
     std::string sysinfo_agent_socket;
+    // The container's cgroups, joined as the init is born.
+    CgroupJoin cgroups;
 };
 
 // The name (comm) the init takes until it execs the container's process,
@@ -56,6 +59,10 @@ struct InitProcess {
     pid_t pid = 0;      // as the host sees it
     unique_fd pidfd;    // from clone3(CLONE_PIDFD)
     Channel channel;    // parent's end of the sync channel
+    // Born in InitConfig::cgroups.v2_dir. False when there was none, or the
+    // kernel would not clone into it (before Linux 5.7; a cgroup it refuses):
+    // then the parent moves the init there.
+    bool born_in_cgroup_v2 = false;
 };
 
 // Clones the init. The child never returns from this call: it runs the

@@ -214,6 +214,10 @@ void ManagerV1::add_process(pid_t pid) {
     for (const auto& path : directories()) CgroupDir(path).write("cgroup.procs", std::to_string(pid));
 }
 
+std::optional<ChildJoin> ManagerV1::child_join() const {
+    return open_child_join(paths_);
+}
+
 bool ManagerV1::has_freezer() const {
     return paths_.count("freezer") != 0;
 }

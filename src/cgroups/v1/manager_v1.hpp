@@ -21,6 +21,7 @@ public:
     void create(const spec::Resources& resources) override;
     void apply(const spec::Resources& resources, const std::vector<DeviceRule>& devices) override;
     void add_process(pid_t pid) override;
+    std::optional<ChildJoin> child_join() const override;
     void update(const spec::Resources& resources, const std::vector<DeviceRule>* devices) override;
     void freeze(FreezerState state) override;
     FreezerState freezer_state() const override;

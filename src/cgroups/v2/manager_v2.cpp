@@ -124,6 +124,10 @@ void ManagerV2::add_process(pid_t pid) {
     dir_.write("cgroup.procs", std::to_string(pid));
 }
 
+std::optional<ChildJoin> ManagerV2::child_join() const {
+    return open_child_join(paths());
+}
+
 bool ManagerV2::has_freezer() const {
     return dir_.has("cgroup.freeze");
 }
