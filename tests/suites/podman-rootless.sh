@@ -43,11 +43,15 @@ restore_subids() {
 }
 
 # user_pids: the processes of the suite's user (podman's pause process,
-# conmon, the containers' processes as seen from the host).
+# conmon, the containers' processes as seen from the host). Not zombies:
+# they have ended, and reaping them is their parent's business; conmon's,
+# reparented to pid 1 when it daemonizes, wait for an init that may reap
+# late (the test VMs' own reaps within a second or so).
 user_pids() {
     local proc
     for proc in /proc/[0-9]*; do
-        [[ $(stat -c %u "$proc" 2>/dev/null) == "$uid" ]] && echo "${proc#/proc/}"
+        [[ $(stat -c %u "$proc" 2>/dev/null) == "$uid" ]] || continue
+        grep -q '^State:[[:space:]]*Z' "$proc/status" 2>/dev/null || echo "${proc#/proc/}"
     done
     return 0
 }
@@ -234,7 +238,7 @@ sc_no_leftovers() {
     for pid in $(user_pids); do
         # podman's pause process (holding its user namespace) stays by design.
         [[ $(cat "$xdg/libpod-tmp/pause.pid" 2>/dev/null) == "$pid" ]] && continue
-        left+="$pid ($(tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | cut -c1-80)) "
+        left+="$pid ($(tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | cut -c1-80); $(grep -E '^(Name|State|PPid):' "/proc/$pid/status" 2>/dev/null | tr '\n\t' '  ')) "
     done
     [[ -z $left ]] || fail_with "processes of $user left: $left"
 }
