@@ -4,6 +4,7 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -49,6 +50,12 @@ public:
     }
     void remove(const std::string& relative) const { std::filesystem::remove(path(relative)); }
     bool exists(const std::string& relative) const { return std::filesystem::exists(path(relative)); }
+    // Whether `fd` is open on the file at `relative`.
+    bool is_open_on(int fd, const std::string& relative) const {
+        struct stat open {}, there {};
+        return ::fstat(fd, &open) == 0 && ::stat(path(relative).c_str(), &there) == 0 &&
+               open.st_dev == there.st_dev && open.st_ino == there.st_ino;
+    }
 
     // A cgroup v2 directory as the kernel shows it with `controllers`
     // enabled for it (in its parent's subtree_control).
