@@ -31,9 +31,8 @@ std::unique_ptr<cgroups::Manager> plan_cgroups(const spec::Spec& spec, const std
 // them as it is born (cgroups::Manager::child_join).
 void make_cgroups(cgroups::Manager& manager, const spec::Spec& spec, state::ContainerState& state);
 
-// make_cgroups, then moves `init` in by its pid (restore's CRIU, and the
-// drivers that have no child_join). The init runs nothing of the container
-// before this.
+// make_cgroups, then moves `init` in by its pid: restore's, for the process
+// CRIU made. The init runs nothing of the container before this.
 void join_cgroups(cgroups::Manager& manager, const spec::Spec& spec, pid_t init, state::ContainerState& state);
 
 // Moves `pid` in after make_cgroups; an error names the cgroups.

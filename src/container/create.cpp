@@ -182,8 +182,9 @@ std::optional<cgroups::ChildJoin> child_join_of(const cgroups::Manager& manager)
 
 // The parent's side of the sync protocol (see rt/linux/sync_protocol.hpp).
 // `joins_at_birth`: the init is in its cgroups by itself (child_join), else
-// the parent moves it. `state` is filled in but not saved yet. `hooks_due` is set once the
-// lifecycle reached its hooks (a failure from there on runs poststop).
+// the parent moves it. `state` is filled in but not saved yet. `hooks_due`
+// is set once the lifecycle reached its hooks (a failure from there on runs
+// poststop).
 void drive_init(Plan& plan, linux::InitProcess& init, bool joins_at_birth, state::ContainerState& state,
                 Created& created, bool& hooks_due) {
     const spec::Linux& linux = *plan.spec.linux;
@@ -284,9 +285,7 @@ Created create_container(const state::Store& store, const CreateOptions& options
         make_cgroups(*plan.cgroups, plan.spec, state);
         log_cgroups_made(state);
         std::optional<cgroups::ChildJoin> join = child_join_of(*plan.cgroups);
-        if (join) {
-            config.cgroups = borrow(*join);
-        }
+        if (join) config.cgroups = borrow(*join);
         init = linux::spawn_init(config, plan.namespaces);
         const bool joins_at_birth = join && (!join->v2_dir || init.born_in_cgroup_v2);
         join.reset();  // the init has its own copies
