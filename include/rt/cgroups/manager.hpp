@@ -95,9 +95,10 @@ public:
     // kernel's global lock on migrations, cgroup_threadgroup_rwsem, for
     // writing, and the first taking after a quiet moment waits for an RCU
     // grace period: 7 to 15 ms on the test VM, more than the rest of `rt
-    // run`. The lock is not taken for a process born in its cgroup v2
-    // (CLONE_INTO_CGROUP), nor for a thread that writes "0" (itself) to a
-    // cgroup v1 "tasks" file, which for a single-threaded child is the
+    // run`. Neither a process born in its cgroup v2 (CLONE_INTO_CGROUP: the
+    // fork takes the lock for reading only) nor a thread that writes "0"
+    // (itself) to a cgroup v1 "tasks" file (the kernel skips the lock)
+    // takes it for writing; for a single-threaded child that thread is the
     // whole process. The kernel checks a v1 write with the credentials of
     // the file's opener: the child may already be in a new user namespace.
     virtual std::optional<ChildJoin> child_join() const { return std::nullopt; }
