@@ -20,26 +20,12 @@
 #include "rt/util/error.hpp"
 #include "rt/util/file.hpp"
 #include "rt/util/process.hpp"
+#include "clone3.hpp"
 #include "exec_main.hpp"
 #include "init_main.hpp"
 
 namespace rt::linux {
 namespace {
-
-// struct clone_args of <linux/sched.h>, which clashes with glibc's <sched.h>.
-struct CloneArgs {
-    uint64_t flags;
-    uint64_t pidfd;
-    uint64_t child_tid;
-    uint64_t parent_tid;
-    uint64_t exit_signal;
-    uint64_t stack;
-    uint64_t stack_size;
-    uint64_t tls;
-    uint64_t set_tid;
-    uint64_t set_tid_size;
-    uint64_t cgroup;
-};
 
 // Enters (and on destruction leaves) namespaces that only affect the
 // children of this process: pid and time. The parent's own namespaces never
@@ -110,30 +96,6 @@ namespace {
                            Channel& child_end) {
     parent_end.close();
     init_main(config, namespaces, child_end);  // never returns
-}
-
-// <linux/sched.h>'s, which clashes with glibc's <sched.h>.
-constexpr uint64_t clone_into_cgroup = 0x200000000ULL;
-
-// clone3 with `args`, into the cgroup v2 directory `v2_dir` (-1: none) when
-// the kernel takes it: `born_in_cgroup` says whether it did. A kernel before
-// 5.7 (EINVAL, E2BIG), or a cgroup it will not clone into (threaded, not this
-// user's), gets the clone without it: the parent then moves the child in.
-// Any other failure comes again, without the flag. Returns as clone3.
-pid_t clone3_into_cgroup(CloneArgs& args, int v2_dir, bool& born_in_cgroup) {
-    born_in_cgroup = false;
-    if (v2_dir >= 0) {
-        args.flags |= clone_into_cgroup;
-        args.cgroup = static_cast<uint64_t>(v2_dir);
-        pid_t pid = static_cast<pid_t>(::syscall(SYS_clone3, &args, sizeof args));
-        if (pid >= 0) {
-            born_in_cgroup = true;  // in the child too: it does not look
-            return pid;
-        }
-        args.flags &= ~clone_into_cgroup;
-        args.cgroup = 0;
-    }
-    return static_cast<pid_t>(::syscall(SYS_clone3, &args, sizeof args));
 }
 
 // Returns the init's pid (in the parent only), its pidfd in `pidfd`, and
