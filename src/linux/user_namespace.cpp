@@ -13,6 +13,7 @@
 #include "rt/util/error.hpp"
 #include "rt/util/file.hpp"
 #include "rt/util/process.hpp"
+#include "clone3.hpp"
 
 namespace rt::linux {
 
@@ -124,19 +125,6 @@ void write_maps_of(pid_t pid, const std::vector<spec::IdMapping>& uid_mappings,
         throw e.with_context("user namespace mappings");
     }
 }
-
-// struct clone_args of <linux/sched.h> (which clashes with glibc's <sched.h>),
-// the fields up to exit_signal: a fork into a new user namespace.
-struct CloneArgs {
-    uint64_t flags;
-    uint64_t pidfd;
-    uint64_t child_tid;
-    uint64_t parent_tid;
-    uint64_t exit_signal;
-    uint64_t stack;
-    uint64_t stack_size;
-    uint64_t tls;
-};
 
 }  // namespace
 
