@@ -48,6 +48,30 @@ TEST_F(RuncAdvisories, NoFdOfTheRuntimeOrItsCallerReachesTheContainer) {
     EXPECT_EQ(r.out, "0\n1\n2\n");
 }
 
+// The same class, from the cgroups: the init joins its cgroup v1
+// hierarchies by writing to their "tasks" files, opened for it by rt (as
+// root, on the host). A created container's waiting init, which an `rt exec`
+// may sit next to until the start, holds none of them any more, nor any
+// other file of the host's cgroups.
+TEST_F(RuncAdvisories, TheWaitingInitHoldsNoFileOfTheHostsCgroups) {
+    Bundle bundle;
+    bundle.args({"/bin/true"});
+    bundle.write();
+    std::string id = new_id();
+    auto r = rt({"create", "--bundle", bundle.dir(), id});
+    ASSERT_EQ(r.status, 0) << r.err;
+    std::string fds = "/proc/" + std::to_string(state(id)["pid"].get<int>()) + "/fd";
+    int seen = 0;
+    for (const auto& entry : fs::directory_iterator(fds)) {
+        std::error_code ec;
+        std::string target = fs::read_symlink(entry.path(), ec).string();
+        ++seen;
+        EXPECT_EQ(target.rfind("/sys/fs/cgroup", 0), std::string::npos) << entry.path() << " -> " << target;
+    }
+    EXPECT_GE(seen, 3);  // stdio at least: the listing worked
+    EXPECT_EQ(rt({"delete", "--force", id}).status, 0);
+}
+
 // CVE-2022-29162: runc exec gave the process inheritable capabilities it was
 // not configured with. rt sets the inheritable set from the process's config
 // (empty here), whatever rt itself inherited from its caller.
