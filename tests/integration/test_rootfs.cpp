@@ -171,14 +171,23 @@ TEST_F(Rootfs, CgroupMountShowsTheHierarchies) {
     bundle.config["mounts"].push_back({{"destination", "/sys/fs/cgroup"}, {"type", "cgroup"},
                                        {"source", "cgroup"}, {"options", {"nosuid", "noexec", "nodev", "ro"}}});
     auto r = sh(bundle, "ls /sys/fs/cgroup; grep ' /sys/fs/cgroup/memory ' /proc/self/mounts;"
-                        "/bin/rt-testhelper write /sys/fs/cgroup/memory/x 1");
+                        "/bin/rt-testhelper write /sys/fs/cgroup/memory/x 1; /bin/rt-testhelper write /sys/fs/cgroup/x 1;"
+                        "grep -c ' /sys/fs/cgroup[^ ]* [^ ]* ro,' /proc/self/mounts");
     EXPECT_EQ(r.status, 0) << r.err;
     for (const auto& entry : fs::directory_iterator("/sys/fs/cgroup")) {
         EXPECT_NE(r.out.find(entry.path().filename().string() + "\n"), std::string::npos)
             << entry.path() << " missing in\n" << r.out;
     }
     EXPECT_NE(r.out.find("cgroup /sys/fs/cgroup/memory cgroup ro"), std::string::npos) << r.out;
-    EXPECT_NE(r.out.find("EROFS"), std::string::npos) << r.out;
+    // The hierarchy and the tmpfs that holds them: neither can be written.
+    size_t first = r.out.find("EROFS");
+    ASSERT_NE(first, std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("EROFS", first + 1), std::string::npos) << r.out;
+    // Every mount of the tree is read-only: the tmpfs and each hierarchy.
+    size_t hierarchies = 0;
+    for (const auto& entry : fs::directory_iterator("/sys/fs/cgroup")) hierarchies += !entry.is_symlink();
+    EXPECT_NE(r.out.find("\n" + std::to_string(hierarchies + 1) + "\n"), std::string::npos)
+        << hierarchies << " hierarchies and the tmpfs, read-only, in\n" << r.out;
 }
 
 TEST_F(Rootfs, CgroupMountWithCgroupNamespace) {
