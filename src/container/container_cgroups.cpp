@@ -75,6 +75,17 @@ std::unique_ptr<cgroups::Manager> plan_cgroups(const spec::Spec& spec, const std
     return manager;
 }
 
+unique_fd make_birthplace(cgroups::Manager& manager, const spec::Spec& spec, state::ContainerState& state) {
+    try {
+        unique_fd birthplace = manager.create_birthplace(resources_of(spec));  // undoes itself when it fails
+        state.cgroup_driver = manager.driver();
+        state.cgroup_paths = manager.paths();
+        return birthplace;
+    } catch (const Error& e) {
+        throw e.with_context("cgroups");
+    }
+}
+
 void make_cgroups(cgroups::Manager& manager, const spec::Spec& spec, state::ContainerState& state) {
     try {
         const spec::Resources& resources = resources_of(spec);

@@ -26,9 +26,15 @@ namespace rt::container {
 std::unique_ptr<cgroups::Manager> plan_cgroups(const spec::Spec& spec, const std::string& id, bool systemd,
                                                bool rootless = false);
 
-// Makes the cgroups, writes the limits and the device rules, and records
-// where they are in `state`: before create clones the init, which joins
-// them as it is born (cgroups::Manager::child_join).
+// Records where the cgroups will be in `state` (so that abandon_cgroups
+// finds them) and makes the cgroup2 directory the init is born into
+// (cgroups::Manager::create_birthplace), returned open; none without one.
+unique_fd make_birthplace(cgroups::Manager& manager, const spec::Spec& spec, state::ContainerState& state);
+
+// Makes the cgroups (what make_birthplace did not), writes the limits and
+// the device rules, and records where they are in `state`. create calls it
+// once the init is cloned, which then joins the v1 hierarchies itself
+// (cgroups::Manager::child_join); restore before it moves its process in.
 void make_cgroups(cgroups::Manager& manager, const spec::Spec& spec, state::ContainerState& state);
 
 // make_cgroups, then moves `init` in by its pid: restore's, for the process

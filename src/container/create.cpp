@@ -180,22 +180,40 @@ std::optional<cgroups::ChildJoin> child_join_of(const cgroups::Manager& manager)
     }
 }
 
-// The parent's side of the sync protocol (see rt/linux/sync_protocol.hpp).
-// `joins_at_birth`: the init is in its cgroups by itself (child_join), else
-// the parent moves it. `state` is filled in but not saved yet. `hooks_due`
-// is set once the lifecycle reached its hooks (a failure from there on runs
-// poststop).
-void drive_init(Plan& plan, linux::InitProcess& init, bool joins_at_birth, state::ContainerState& state,
-                Created& created, bool& hooks_due) {
-    const spec::Linux& linux = *plan.spec.linux;
-    if (!joins_at_birth) {
+// While the init makes its namespaces: the cgroups, then the init in them.
+// It joins the v1 hierarchies itself, sent their tasks files, when it was
+// born in the cgroup2 directory (or there is none); else the parent moves
+// it by its pid (systemd's driver; a kernel that refused the clone into it).
+void put_init_in_cgroups(Plan& plan, linux::InitProcess& init, linux::SyncOrder& order,
+                         state::ContainerState& state) {
+    make_cgroups(*plan.cgroups, plan.spec, state);
+    log_cgroups_made(state);
+    std::optional<cgroups::ChildJoin> join = child_join_of(*plan.cgroups);
+    std::string paths;
+    std::vector<int> tasks_files;
+    if (join && (!join->v2_dir || init.born_in_cgroup_v2)) {
+        for (const auto& tasks : join->v1_tasks) {
+            paths += tasks.path + "\n";
+            tasks_files.push_back(tasks.fd.get());
+        }
+    } else {
         add_to_cgroups(*plan.cgroups, init.pid);
         log::debug("create ", state.id, ": init ", init.pid, " moved into its cgroups");
     }
-    if (plan.sysinfo_agent) plan.sysinfo_agent.start(init.pid, state.start_time, state.cgroup_paths);
+    linux::send(init.channel, order, linux::Sync::cgroups_made, paths, tasks_files);
+}
+
+// The parent's side of the sync protocol (see rt/linux/sync_protocol.hpp).
+// `state` is filled in but not saved yet. `hooks_due` is set once the
+// lifecycle reached its hooks (a failure from there on runs poststop).
+void drive_init(Plan& plan, linux::InitProcess& init, state::ContainerState& state, Created& created,
+                bool& hooks_due) {
+    const spec::Linux& linux = *plan.spec.linux;
     linux::SyncOrder order;
     linux::write_id_maps(init.pid, linux);
     linux::send(init.channel, order, linux::Sync::proceed);
+    put_init_in_cgroups(plan, init, order, state);
+    if (plan.sysinfo_agent) plan.sysinfo_agent.start(init.pid, state.start_time, state.cgroup_paths);
     linux::expect(init.channel, order, linux::Sync::run_hooks);
     log::debug("create ", state.id, ": init ", init.pid, " made its namespaces");
     // The init's namespaces exist now.
@@ -205,7 +223,7 @@ void drive_init(Plan& plan, linux::InitProcess& init, bool joins_at_birth, state
     linux::run_hooks(plan.spec.hooks, linux::HookPhase::create_runtime, hook_state(state));
     linux::send(init.channel, order, linux::Sync::hooks_done);
     if (plan.spec.process->terminal) {
-        hand_over_console(plan, linux::expect(init.channel, order, linux::Sync::console).fd, created);
+        hand_over_console(plan, linux::expect(init.channel, order, linux::Sync::console).take_fd(), created);
     }
     linux::expect(init.channel, order, linux::Sync::ready);
 }
@@ -280,17 +298,15 @@ Created create_container(const state::Store& store, const CreateOptions& options
 
         state::ContainerState& state = created.state;
         state.id = options.id;
-        // The cgroups come before the init, which joins them as it is born
-        // (cgroups::Manager::child_join).
-        make_cgroups(*plan.cgroups, plan.spec, state);
-        log_cgroups_made(state);
-        std::optional<cgroups::ChildJoin> join = child_join_of(*plan.cgroups);
-        if (join) config.cgroups = borrow(*join);
+        // Only the cgroup2 directory comes before the init, which is born in
+        // it; the rest is made while the init makes its namespaces
+        // (put_init_in_cgroups).
+        unique_fd birthplace = make_birthplace(*plan.cgroups, plan.spec, state);
+        config.cgroup_v2_dir = birthplace.get();
         init = linux::spawn_init(config, plan.namespaces);
-        const bool joins_at_birth = join && (!join->v2_dir || init.born_in_cgroup_v2);
-        join.reset();  // the init has its own copies
+        birthplace.reset();  // the init has its own copy
         log::debug("create ", options.id, ": init cloned, pid ", init.pid,
-                   joins_at_birth ? ", joining its cgroups itself" : "");
+                   init.born_in_cgroup_v2 ? ", born in its cgroup2 directory" : "");
 
         state.bundle = plan.bundle;
         state.rootfs = plan.rootfs;
@@ -303,7 +319,7 @@ Created create_container(const state::Store& store, const CreateOptions& options
         state.init_name = linux::init_process_name;
 
         try {
-            drive_init(plan, init, joins_at_birth, state, created, hooks_due);
+            drive_init(plan, init, state, created, hooks_due);
         } catch (const linux::ChildVanished& e) {
             // Say how the init ended when it died without a word.
             std::string message = std::string(e.what()) + " (" + wait_status_text(wait_child(init.pid)) + ")";

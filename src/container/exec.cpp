@@ -218,10 +218,10 @@ void drive_child(const std::map<std::string, std::string>& cgroup_paths, bool jo
     while (auto message = linux::receive(child.channel, order)) {
         // receive() lets only `console` (with its fd) through here.
         if (console_socket) {
-            send_console(console_socket.get(), message->fd.get());
+            send_console(console_socket.get(), message->fds.front().get());
             console_socket.reset();
         } else {
-            started.master = std::move(message->fd);
+            started.master = message->take_fd();
         }
     }
 }

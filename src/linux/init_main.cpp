@@ -14,6 +14,7 @@
 #include <cstring>
 #include <exception>
 
+#include "rt/linux/cgroup_join.hpp"
 #include "rt/linux/lxcfs.hpp"
 #include "rt/linux/self_protect.hpp"
 #include "rt/linux/sync_protocol.hpp"
@@ -76,6 +77,8 @@ unique_fd wait_for_start(InitContext& ctx) {
     InitContext ctx(config, kernel_syscalls());
     ctx.new_mount_ns = (namespaces.unshare_flags & CLONE_NEWNS) != 0;
     ctx.new_cgroup_ns = (namespaces.unshare_flags & CLONE_NEWCGROUP) != 0;
+    // Its root is the cgroup the init is in when it is made: after the join.
+    namespaces.unshare_flags &= ~CLONE_NEWCGROUP;
     ctx.new_user_ns = (namespaces.clone_flags & CLONE_NEWUSER) != 0;
 
     expect(channel, order, Sync::proceed);
@@ -95,6 +98,16 @@ unique_fd wait_for_start(InitContext& ctx) {
 
     step = "rootfs";
     prepare_rootfs(ctx);
+
+    // All the above ran while the parent made the cgroups; nothing of it
+    // needs them. What follows does: the cgroup namespace and the cgroup
+    // mount, the device nodes (a v1 devices cgroup or a v2 device filter
+    // rules mknod), the hooks, and the kernel memory of the mounts, charged
+    // to the container's memory cgroup.
+    step = "cgroups";
+    join_cgroups_sent(channel, order);
+    if (ctx.new_cgroup_ns && ctx.sys.unshare(CLONE_NEWCGROUP) < 0) throw_errno("unshare cgroup namespace");
+
     step = "mounts";
     mount_all(ctx);
     bind_lxcfs_files(ctx);
@@ -179,7 +192,6 @@ void drop_inherited_fds(const InitConfig& config, NamespacePlan& namespaces, Cha
     for (int fd = 3; fd < 3 + config.preserve_fds; ++fd) keep.push_back(fd);
     for (const auto& join : namespaces.joins) keep.push_back(join.fd.get());
     for (int fd : config.mount_trees) keep.push_back(fd);
-    for (const auto& tasks : config.cgroups.v1_tasks) keep.push_back(tasks.fd);
     for (int fd : config.joined_namespace_mounts) keep.push_back(fd);
     if (config.lxcfs) {
         for (const auto& bind : config.lxcfs->binds) keep.push_back(bind.tree.get());
@@ -193,8 +205,6 @@ void init_main(const InitConfig& config, NamespacePlan& namespaces, Channel& cha
     const char* step = "start";
     try {
         drop_inherited_fds(config, namespaces, channel);
-        step = "cgroups";
-        join_cgroups_v1(config.cgroups);
         step = "start";
         const int alone = CLONE_NEWUSER | CLONE_NEWPID;  // see become_undumpable
         begin_child((namespaces.clone_flags & alone) != alone);

@@ -99,14 +99,14 @@ namespace {
 }
 
 // Returns the init's pid (in the parent only), its pidfd in `pidfd`, and
-// whether it was born in config.cgroups.v2_dir in `born_in_cgroup_v2`.
+// whether it was born in config.cgroup_v2_dir in `born_in_cgroup_v2`.
 pid_t clone_init(const InitConfig& config, NamespacePlan& namespaces, Channel& parent_end,
                  Channel& child_end, int& pidfd, bool& born_in_cgroup_v2) {
     CloneArgs args{};
     args.flags = static_cast<uint64_t>(namespaces.clone_flags) | CLONE_PIDFD;
     args.pidfd = reinterpret_cast<uintptr_t>(&pidfd);
     args.exit_signal = SIGCHLD;
-    pid_t pid = clone3_into_cgroup(args, config.cgroups.v2_dir, born_in_cgroup_v2);
+    pid_t pid = clone3_into_cgroup(args, config.cgroup_v2_dir, born_in_cgroup_v2);
     if (pid == 0) run_init(config, namespaces, parent_end, child_end);
     if (pid < 0) throw_errno("clone container init");
     return pid;

@@ -31,7 +31,8 @@ bool allowed_after(Flow flow, Sync last, Sync type) {
         return false;
     }
     if (last == none) return type == Sync::proceed;
-    if (last == Sync::proceed) return type == Sync::run_hooks;
+    if (last == Sync::proceed) return type == Sync::cgroups_made;
+    if (last == Sync::cgroups_made) return type == Sync::run_hooks;
     if (last == Sync::run_hooks) return type == Sync::hooks_done;
     if (last == Sync::hooks_done) return type == Sync::console || type == Sync::ready;
     if (last == Sync::console) return type == Sync::ready;
@@ -48,6 +49,7 @@ const char* to_string(Sync type) {
     case Sync::ready: return "ready";
     case Sync::error: return "error";
     case Sync::console: return "console";
+    case Sync::cgroups_made: return "cgroups_made";
     }
     return "unknown";
 }
@@ -132,7 +134,7 @@ std::optional<Message> receive(Channel& channel, SyncOrder& order) {
     }
     auto type = static_cast<Sync>(message->type);
     if (type == Sync::error) throw_child_error(*message);
-    if (type == Sync::console && !message->fd) throw Error("sync protocol: console without an fd");
+    if (type == Sync::console && message->fds.size() != 1) throw Error("sync protocol: console without one fd");
     order.advance(type);
     return message;
 }
@@ -140,6 +142,20 @@ std::optional<Message> receive(Channel& channel, SyncOrder& order) {
 void send(Channel& channel, SyncOrder& order, Sync type, const std::string& payload, int fd) {
     order.advance(type);
     channel.send(static_cast<uint32_t>(type), payload, fd);
+}
+
+void send(Channel& channel, SyncOrder& order, Sync type, const std::string& payload, const std::vector<int>& fds) {
+    order.advance(type);
+    try {
+        channel.send(static_cast<uint32_t>(type), payload, fds);
+    } catch (const Error&) {
+        // The child may have failed meanwhile (while the parent made the
+        // cgroups): then what it said before it exited is still to be read,
+        // and says more than the broken pipe.
+        SyncOrder after = order;
+        receive(channel, after);  // throws its ChildError, or ChildVanished
+        throw;
+    }
 }
 
 }  // namespace rt::linux

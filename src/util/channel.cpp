@@ -58,11 +58,16 @@ std::pair<Channel, Channel> Channel::make_pair() {
 }
 
 void Channel::send(uint32_t type, std::string_view payload, int fd) {
+    send(type, payload, fd >= 0 ? std::vector<int>{fd} : std::vector<int>{});
+}
+
+void Channel::send(uint32_t type, std::string_view payload, const std::vector<int>& fds) {
     Header header{type, static_cast<uint32_t>(payload.size())};
     if (payload.size() > UINT32_MAX) throw Error("sync channel: message too long");
+    if (fds.size() > kMaxFds) throw Error("sync channel: more than " + std::to_string(kMaxFds) + " fds");
 
-    // The header goes in one sendmsg so that the fd travels with it.
-    ssize_t n = send_with_fd(socket_.get(), &header, sizeof header, fd);
+    // The header goes in one sendmsg so that the fds travel with it.
+    ssize_t n = send_with_fds(socket_.get(), &header, sizeof header, fds.data(), fds.size());
     if (n < 0) throw_errno("sync channel: send");
     if (static_cast<size_t>(n) < sizeof header) {
         write_exact(socket_.get(), reinterpret_cast<const char*>(&header) + n, sizeof header - n);
@@ -73,7 +78,7 @@ void Channel::send(uint32_t type, std::string_view payload, int fd) {
 std::optional<Message> Channel::receive() {
     Header header{};
     Message message;
-    ssize_t n = receive_with_fd(socket_.get(), &header, sizeof header, message.fd);
+    ssize_t n = receive_with_fds(socket_.get(), &header, sizeof header, message.fds, kMaxFds);
     if (n < 0) throw_errno("sync channel: receive");
     if (n == 0) return std::nullopt;
 

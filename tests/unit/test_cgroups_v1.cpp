@@ -116,6 +116,45 @@ TEST_F(CgroupsV1, AChildJoinsThroughEachTasksFileOnceAndIsBornInTheUnifiedOne) {
     EXPECT_EQ(fs.read("memory/rt/c1/tasks"), "0");
 }
 
+// create() in two steps around the init's clone: the cgroup2 directory it
+// is born into first, the v1 ones after, while it makes its namespaces.
+TEST_F(CgroupsV1, TheInitsBirthplaceIsTheUnifiedDirectoryAloneThenCreateMakesTheRest) {
+    fs.write("cpuset/rt/cpuset.cpus", "0-3\n");
+    fs.write("cpuset/rt/cpuset.mems", "0\n");
+    auto m = manager();
+    unique_fd birthplace = m->create_birthplace({});
+    ASSERT_TRUE(birthplace);
+    EXPECT_TRUE(fs.is_open_on(birthplace.get(), "unified/rt/c1"));
+    EXPECT_FALSE(fs.exists("pids/rt/c1")) << "a v1 directory made before the clone";
+    EXPECT_FALSE(fs.exists("cpu,cpuacct/rt/c1"));
+    // The init is born there; the rest is made all the same.
+    fs.write("unified/rt/c1/cgroup.procs", "4242\n");
+    m->create({});
+    EXPECT_TRUE(fs.exists("pids/rt/c1"));
+    EXPECT_TRUE(fs.exists("cpu,cpuacct/rt/c1"));
+}
+
+TEST_F(CgroupsV1, ABirthplaceWithProcessesIsRefusedAndNothingIsLeft) {
+    fs.write("unified/box/c1/cgroup.procs", "77\n");  // someone else's
+    auto m = manager("/box/c1");
+    EXPECT_THAT(error_of([&] { m->create_birthplace({}); }),
+                HasSubstr("cgroup " + fs.path("unified/box/c1") + " already has processes"));
+    EXPECT_FALSE(fs.exists("pids/box")) << "nothing made";
+}
+
+TEST_F(CgroupsV1, NoBirthplaceWithoutCgroup2) {
+    fs.write("cpuset/rt/cpuset.cpus", "0-3\n");
+    fs.write("cpuset/rt/cpuset.mems", "0\n");
+    layout.mode = Mode::legacy;
+    layout.unified.clear();
+    auto m = manager();
+    EXPECT_EQ(m->paths().count(""), 0u);
+    EXPECT_FALSE(m->create_birthplace({}));
+    EXPECT_FALSE(fs.exists("pids/rt"));
+    m->create({});
+    EXPECT_TRUE(fs.exists("pids/rt/c1"));
+}
+
 TEST_F(CgroupsV1, AChildJoinWithoutATasksFileNamesIt) {
     auto m = manager();
     fs.write("unified/rt/c1/cgroup.procs", "");

@@ -92,6 +92,22 @@ TEST_F(CgroupsV2, AChildIsBornInTheCgroupDirectory) {
     EXPECT_TRUE(join->v1_tasks.empty());
 }
 
+// The init is born in the container's one directory: create_birthplace
+// makes all of it, and create() after it nothing more.
+TEST_F(CgroupsV2, TheBirthplaceIsTheWholeCgroup) {
+    std::filesystem::remove_all(fs.path("rt/c1"));
+    fs.write("rt/cgroup.subtree_control", "cpuset cpu io memory hugetlb pids rdma\n");
+    spec::Resources pids = spec::parse_resources(R"({"pids": {"limit": 10}})");
+    auto m = manager();
+    unique_fd birthplace = m->create_birthplace(pids);
+    ASSERT_TRUE(birthplace);
+    EXPECT_TRUE(fs.is_open_on(birthplace.get(), "rt/c1"));
+    fs.take_writes();
+    fs.write("rt/c1/cgroup.procs", "4242\n");  // the init, born there
+    EXPECT_NO_THROW(m->create(pids)) << "its own init is no stranger";
+    EXPECT_TRUE(fs.take_writes().empty());
+}
+
 TEST_F(CgroupsV2, CreateEnablesWhatIsMissingInEveryParent) {
     fs.write("cgroup.subtree_control", "cpu memory pids\n");  // the host's own choice: kept
     fs.write("rt/cgroup.subtree_control", "cpuset cpu io memory hugetlb pids rdma\n");

@@ -39,13 +39,45 @@ TEST(Channel, CarriesAnFd) {
     close(pipefd[1]);
     auto m = b.receive();
     ASSERT_TRUE(m);
-    ASSERT_TRUE(m->fd);
-    EXPECT_EQ(fcntl(m->fd.get(), F_GETFD) & FD_CLOEXEC, FD_CLOEXEC);
-    ASSERT_EQ(write(m->fd.get(), "!", 1), 1);
+    ASSERT_EQ(m->fds.size(), 1u);
+    rt::unique_fd fd = m->take_fd();
+    EXPECT_EQ(fcntl(fd.get(), F_GETFD) & FD_CLOEXEC, FD_CLOEXEC);
+    ASSERT_EQ(write(fd.get(), "!", 1), 1);
     char c = 0;
     ASSERT_EQ(read(pipefd[0], &c, 1), 1);
     EXPECT_EQ(c, '!');
     close(pipefd[0]);
+}
+
+TEST(Channel, CarriesSeveralFdsInTheirOrder) {
+    auto [a, b] = rt::Channel::make_pair();
+    int pipes[3][2];
+    std::vector<int> write_ends;
+    for (auto& p : pipes) {
+        ASSERT_EQ(pipe2(p, O_CLOEXEC), 0);
+        write_ends.push_back(p[1]);
+    }
+    a.send(7, "three", write_ends);
+    for (int fd : write_ends) close(fd);
+    auto m = b.receive();
+    ASSERT_TRUE(m);
+    EXPECT_EQ(m->payload, "three");
+    ASSERT_EQ(m->fds.size(), 3u);
+    for (size_t i = 0; i < 3; ++i) {
+        EXPECT_EQ(fcntl(m->fds[i].get(), F_GETFD) & FD_CLOEXEC, FD_CLOEXEC);
+        char digit = static_cast<char>('0' + i);
+        ASSERT_EQ(write(m->fds[i].get(), &digit, 1), 1);
+        char c = 0;
+        ASSERT_EQ(read(pipes[i][0], &c, 1), 1);
+        EXPECT_EQ(c, digit) << "fd " << i << " is the sender's fd " << i;
+        close(pipes[i][0]);
+    }
+}
+
+TEST(Channel, RefusesMoreFdsThanItCarries) {
+    auto [a, b] = rt::Channel::make_pair();
+    std::vector<int> too_many(rt::Channel::kMaxFds + 1, STDERR_FILENO);
+    EXPECT_THROW(a.send(7, "", too_many), rt::Error);
 }
 
 TEST(Channel, EofBetweenMessagesIsNullopt) {

@@ -12,7 +12,7 @@ using rt::linux::SyncOrder;
 
 TEST(SyncOrder, TheDocumentedOrderIsAccepted) {
     SyncOrder order;
-    for (Sync s : {Sync::proceed, Sync::run_hooks, Sync::hooks_done, Sync::ready}) {
+    for (Sync s : {Sync::proceed, Sync::cgroups_made, Sync::run_hooks, Sync::hooks_done, Sync::ready}) {
         EXPECT_NO_THROW(order.advance(s)) << rt::linux::to_string(s);
     }
     EXPECT_TRUE(order.finished());
@@ -29,8 +29,18 @@ TEST(SyncOrder, AnythingOutOfOrderIsRefused) {
         EXPECT_THROW(order.advance(Sync::hooks_done), rt::Error);
     }
     {
+        // The init makes no mount, no device and runs no hook before its
+        // cgroups are made.
         SyncOrder order;
         order.advance(Sync::proceed);
+        EXPECT_THROW(order.advance(Sync::run_hooks), rt::Error);
+        order.advance(Sync::cgroups_made);
+        EXPECT_THROW(order.advance(Sync::cgroups_made), rt::Error);
+    }
+    {
+        SyncOrder order;
+        order.advance(Sync::proceed);
+        order.advance(Sync::cgroups_made);
         order.advance(Sync::run_hooks);
         order.advance(Sync::hooks_done);
         order.advance(Sync::ready);
@@ -130,7 +140,7 @@ TEST(SyncChannel, UnexpectedTypeAndEofAreErrors) {
 
 TEST(SyncOrder, ATerminalsConsoleComesBetweenHooksDoneAndReady) {
     SyncOrder order;
-    for (Sync s : {Sync::proceed, Sync::run_hooks, Sync::hooks_done, Sync::console, Sync::ready}) {
+    for (Sync s : {Sync::proceed, Sync::cgroups_made, Sync::run_hooks, Sync::hooks_done, Sync::console, Sync::ready}) {
         EXPECT_NO_THROW(order.advance(s)) << rt::linux::to_string(s);
     }
     EXPECT_TRUE(order.finished());
@@ -140,7 +150,9 @@ TEST(SyncOrder, ATerminalsConsoleComesBetweenHooksDoneAndReady) {
     EXPECT_THROW(early.advance(Sync::console), rt::Error);
 
     SyncOrder twice;
-    for (Sync s : {Sync::proceed, Sync::run_hooks, Sync::hooks_done, Sync::console}) twice.advance(s);
+    for (Sync s : {Sync::proceed, Sync::cgroups_made, Sync::run_hooks, Sync::hooks_done, Sync::console}) {
+        twice.advance(s);
+    }
     EXPECT_THROW(twice.advance(Sync::console), rt::Error);
 }
 
@@ -189,6 +201,23 @@ TEST(SyncChannel, ReceiveTellsExecdFromDiedEarly) {
         child.send(static_cast<uint32_t>(Sync::console), "", 0);
         auto message = rt::linux::receive(parent, order);
         ASSERT_TRUE(message.has_value());
-        EXPECT_TRUE(static_cast<bool>(message->fd));
+        EXPECT_EQ(message->fds.size(), 1u);
+    }
+}
+
+TEST(SyncChannel, AChildThatFailedWhileTheParentWorkedIsHeard) {
+    auto [parent, child] = rt::Channel::make_pair();
+    SyncOrder parent_order, child_order;
+    rt::linux::send(parent, parent_order, Sync::proceed);
+    rt::linux::expect(child, child_order, Sync::proceed);
+    // The child fails and exits while the parent makes the cgroups.
+    rt::linux::send_error(child, "namespaces", rt::Error("unshare namespaces: Operation not permitted", EPERM));
+    child.close();
+    try {
+        rt::linux::send(parent, parent_order, Sync::cgroups_made, "", std::vector<int>{});
+        FAIL() << "no exception";
+    } catch (const rt::linux::ChildError& e) {
+        EXPECT_STREQ(e.what(), "unshare namespaces: Operation not permitted");
+        EXPECT_EQ(e.step(), "namespaces");
     }
 }

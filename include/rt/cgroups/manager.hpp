@@ -14,8 +14,9 @@
 // not enabled yet).
 //
 // The life of a container's cgroups:
-//   create:  check (no side effect) -> create -> apply -> the init joins
-//            as it is cloned (child_join), or add_process(init) after
+//   create:  check (no side effect) -> create_birthplace -> the init is
+//            cloned into it -> create -> apply -> the init joins the rest
+//            itself (child_join), or add_process(init)
 //   later:   update, freeze, processes, stats, watch_oom
 //   delete:  (processes killed) -> destroy
 #pragma once
@@ -85,13 +86,26 @@ public:
     // controllers enabled on v2. Refuses a cgroup that has processes or is
     // frozen.
     virtual void create(const spec::Resources& resources) = 0;
+    // The part of create() a child must find made before it is cloned: the
+    // cgroup2 directory it is born into (CLONE_INTO_CGROUP), on a v2 or a
+    // hybrid host, returned open (O_DIRECTORY); none where there is no such
+    // directory or the driver moves the child itself (systemd). create()
+    // called after it makes the rest. Why two steps: rt clones the init
+    // between them, and makes the rest (on v1 a directory in each hierarchy,
+    // about 0.7 ms, most of it the kernel's mkdir) while the init makes its
+    // namespaces. Like create(), it undoes itself when it fails.
+    virtual unique_fd create_birthplace(const spec::Resources& resources) {
+        (void)resources;
+        return {};
+    }
     // Writes every resource the config sets, and the device rules.
     virtual void apply(const spec::Resources& resources, const std::vector<DeviceRule>& devices) = 0;
     // Moves a process into the cgroups.
     virtual void add_process(pid_t pid) = 0;
-    // What a child about to be cloned needs to join the cgroups made by
-    // create() itself, or nullopt when it cannot (add_process after the
-    // clone). Why: moving a process by its pid (add_process) takes the
+    // What a child needs to join the cgroups made by create() itself, or
+    // nullopt when it cannot (add_process after the clone). An exec'd
+    // process gets it before its clone; the init, which is cloned before
+    // create() (create_birthplace), over the sync channel after it. Why: moving a process by its pid (add_process) takes the
     // kernel's global lock on migrations, cgroup_threadgroup_rwsem, for
     // writing, and the first taking after a quiet moment waits for an RCU
     // grace period: 7 to 15 ms on the test VM, more than the rest of `rt

@@ -9,7 +9,6 @@
 #include <string>
 #include <vector>
 
-#include "rt/linux/cgroup_join.hpp"
 #include "rt/linux/namespaces.hpp"
 #include "rt/spec/config.hpp"
 #include "rt/util/channel.hpp"
@@ -46,8 +45,10 @@ struct InitConfig {
     // rt.lxcfs: the socket of the container's sysinfo agent, "" for none
     // (rt/linux/sysinfo_agent.hpp).
     std::string sysinfo_agent_socket;
-    // The container's cgroups, joined as the init is born.
-    CgroupJoin cgroups;
+    // The cgroup2 directory the init is born into (CLONE_INTO_CGROUP), -1
+    // for none. The v1 hierarchies it joins later, as the parent sends them
+    // (join_cgroups_sent).
+    int cgroup_v2_dir = -1;
 };
 
 // The name (comm) the init takes until it execs the container's process,
@@ -59,7 +60,7 @@ struct InitProcess {
     pid_t pid = 0;      // as the host sees it
     unique_fd pidfd;    // from clone3(CLONE_PIDFD)
     Channel channel;    // parent's end of the sync channel
-    // Born in InitConfig::cgroups.v2_dir. False when there was none, or the
+    // Born in InitConfig::cgroup_v2_dir. False when there was none, or the
     // kernel would not clone into it (before Linux 5.7; a cgroup it refuses):
     // then the parent moves the init there.
     bool born_in_cgroup_v2 = false;

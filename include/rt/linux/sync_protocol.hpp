@@ -6,10 +6,17 @@
 //
 //   parent                                   child (new namespaces)
 //   ──────                                   ─────
-//   clone ───────────────────────────────▶  waits
-//   writes uid/gid maps, joins the init
-//   to its cgroup
-//            ───── proceed ─────────────▶   setns/unshare, rootfs and mounts
+//   clone (into the cgroup2 directory) ──▶  waits
+//   writes uid/gid maps
+//            ───── proceed ─────────────▶   setns/unshare (not the cgroup
+//   makes the cgroups (a directory in        namespace yet), the rootfs bind,
+//   each v1 hierarchy), writes the           at the same time as the parent
+//   limits                                   makes the cgroups
+//            ───── cgroups_made (fds) ──▶   writes "0" to each v1 tasks
+//                  file it carries (none     file, closes them, unshares
+//                  when the parent moved     the cgroup namespace; mounts,
+//                  the init itself, as       devices
+//                  the systemd driver does)
 //            ◀──── run_hooks ────────────   (before pivot_root)
 //   prestart + createRuntime hooks
 //            ───── hooks_done ──────────▶   createContainer hooks, pivot_root,
@@ -68,6 +75,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "rt/util/channel.hpp"
 #include "rt/util/error.hpp"
@@ -81,6 +89,9 @@ enum class Sync : uint32_t {
     ready = 4,       // child → parent
     error = 5,       // child → parent, payload: message
     console = 6,     // child → parent, carries the pty master fd
+    // parent → child: every cgroup is made, with its limits; carries the v1
+    // "tasks" files the child joins (payload: their paths, one per line).
+    cgroups_made = 7,
 };
 
 const char* to_string(Sync type);
@@ -150,5 +161,9 @@ std::optional<Message> receive(Channel& channel, SyncOrder& order);
 // `fd` (console) travels with the message.
 void send(Channel& channel, SyncOrder& order, Sync type, const std::string& payload = {},
           int fd = -1);
+// `fds` (cgroups_made) travel with the message. The child may have failed
+// while the parent worked (making the cgroups): then the error it sent
+// before it exited is thrown (a ChildError), not the broken pipe.
+void send(Channel& channel, SyncOrder& order, Sync type, const std::string& payload, const std::vector<int>& fds);
 
 }  // namespace rt::linux

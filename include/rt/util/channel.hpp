@@ -1,6 +1,6 @@
 // A framed, typed message channel over one end of a unix socketpair: each
 // message is {uint32 type, uint32 length, payload} and may carry one fd
-// (SCM_RIGHTS). Payloads have any length (a framed stream, not a datagram).
+// (SCM_RIGHTS), or several. Payloads have any length (a framed stream, not a datagram).
 // What the types mean is up to the protocol built on top (see
 // rt/linux/sync_protocol.hpp).
 #pragma once
@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "rt/util/fd.hpp"
 
@@ -18,7 +19,9 @@ namespace rt {
 struct Message {
     uint32_t type = 0;
     std::string payload;
-    unique_fd fd;  // set when the sender attached one
+    std::vector<unique_fd> fds;  // those the sender attached, in its order
+    // The one fd a message of one carries; none (-1) when it has none.
+    unique_fd take_fd() { return fds.empty() ? unique_fd() : std::move(fds.front()); }
 };
 
 class Channel {
@@ -31,6 +34,9 @@ public:
 
     // Throws rt::Error on failure (EPIPE included: the peer is gone).
     void send(uint32_t type, std::string_view payload = {}, int fd = -1);
+    // The same with several fds (up to kMaxFds).
+    void send(uint32_t type, std::string_view payload, const std::vector<int>& fds);
+    static constexpr size_t kMaxFds = 32;
 
     // The next message, or nullopt if the peer closed its end cleanly between
     // messages. A message cut short is an error.

@@ -118,14 +118,48 @@ void ManagerV1::check(const spec::Resources& r) const {
     }
 }
 
+void ManagerV1::undo_create() {
+    // Leave nothing of a failed create behind.
+    for (auto it = created_.rbegin(); it != created_.rend(); ++it) ::rmdir(it->c_str());
+    created_.clear();
+}
+
 void ManagerV1::create(const spec::Resources& resources) {
     try {
         make(resources);
     } catch (...) {
-        // Leave nothing of a failed create behind.
-        for (auto it = created_.rbegin(); it != created_.rend(); ++it) ::rmdir(it->c_str());
-        created_.clear();
+        undo_create();
         throw;
+    }
+}
+
+// The hybrid host's cgroup2 directory, where the init is born; the v1
+// hierarchies have no such thing (the init joins them by itself later).
+unique_fd ManagerV1::create_birthplace(const spec::Resources& resources) {
+    auto unified = paths_.find("");
+    if (unified == paths_.end()) return {};
+    try {
+        make_unified(resources);
+        unified_made_ = true;
+        return CgroupDir(unified->second).open_dir();
+    } catch (...) {
+        undo_create();
+        throw;
+    }
+}
+
+void ManagerV1::make_unified(const spec::Resources& resources) {
+    const std::string& path = paths_.at("");
+    std::set<std::string> needed;
+    for (const auto& [key, value] : resources.unified) {
+        std::string controller = unified_controller(key);
+        if (!controller.empty()) needed.insert(controller);
+    }
+    size_t before = created_.size();
+    make_v2_cgroup(layout_.unified, path, needed, false, created_);
+    bool made = created_.size() > before && created_.back() == path;
+    if (!made && !adopt_populated_ && !CgroupDir(path).unpopulated()) {
+        throw Error("cgroup " + path + " already has processes: a new container needs a cgroup of its own");
     }
 }
 
@@ -149,21 +183,17 @@ void ManagerV1::make(const spec::Resources& resources) {
             if (!leaf_made) inherit_cpuset(CgroupDir(path), CgroupDir(dirname_of(path)));
         }
     }
-    if (auto unified = paths_.find(""); unified != paths_.end()) {
-        std::set<std::string> needed;
-        for (const auto& [key, value] : resources.unified) {
-            std::string controller = unified_controller(key);
-            if (!controller.empty()) needed.insert(controller);
-        }
-        make_v2_cgroup(layout_.unified, unified->second, needed, false, created_);
-    }
+    if (paths_.count("") && !unified_made_) make_unified(resources);
 
     // A cgroup that was already there must be fit for a new container
     // (unless it is systemd's scope for this one); one rt made is empty and
-    // thawed. A misfit throws, and create() removes what was made.
+    // thawed. A misfit throws, and create() removes what was made. The
+    // unified one was checked by make_unified: the init may be in it now.
     if (adopt_populated_) return;
+    auto unified = paths_.find("");
     for (const auto& path : directories()) {
         if (std::find(created_.begin(), created_.end(), path) != created_.end()) continue;
+        if (unified != paths_.end() && path == unified->second) continue;
         if (!CgroupDir(path).unpopulated()) {
             throw Error("cgroup " + path + " already has processes: a new container needs a cgroup of its own");
         }

@@ -19,6 +19,7 @@ public:
     std::map<std::string, std::string> paths() const override;
     void check(const spec::Resources& resources) const override;
     void create(const spec::Resources& resources) override;
+    unique_fd create_birthplace(const spec::Resources& resources) override;
     void apply(const spec::Resources& resources, const std::vector<DeviceRule>& devices) override;
     void add_process(pid_t pid) override;
     std::optional<ChildJoin> child_join() const override;
@@ -45,11 +46,14 @@ private:
     std::string process_dir() const;
     void set(const spec::Resources& resources, const std::vector<DeviceRule>* devices);
     void make(const spec::Resources& resources);  // create() without the cleanup
+    void make_unified(const spec::Resources& resources);
+    void undo_create();
 
     Layout layout_;
     std::map<std::string, std::string> paths_;  // controller ("" = unified) -> directory
     std::vector<std::string> created_;          // directories create() made, parents first
     bool adopt_populated_ = false;
+    bool unified_made_ = false;  // by create_birthplace
 };
 
 }  // namespace rt::cgroups::v1

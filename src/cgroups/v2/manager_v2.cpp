@@ -75,15 +75,32 @@ void ManagerV2::check(const spec::Resources& r) const {
     }
 }
 
+// All of it: the container's one directory is where the init is born.
+unique_fd ManagerV2::create_birthplace(const spec::Resources& resources) {
+    try {
+        make(resources);
+        made_ = true;
+        return dir_.open_dir();
+    } catch (...) {
+        undo_create();
+        throw;
+    }
+}
+
 void ManagerV2::create(const spec::Resources& resources) {
+    if (made_) return;
     try {
         make(resources);
     } catch (...) {
-        // Leave nothing of a failed create behind.
-        for (auto it = created_.rbegin(); it != created_.rend(); ++it) ::rmdir(it->c_str());
-        created_.clear();
+        undo_create();
         throw;
     }
+}
+
+void ManagerV2::undo_create() {
+    // Leave nothing of a failed create behind.
+    for (auto it = created_.rbegin(); it != created_.rend(); ++it) ::rmdir(it->c_str());
+    created_.clear();
 }
 
 void ManagerV2::make(const spec::Resources& resources) {

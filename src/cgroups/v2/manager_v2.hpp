@@ -21,6 +21,7 @@ public:
     std::map<std::string, std::string> paths() const override;
     void check(const spec::Resources& resources) const override;
     void create(const spec::Resources& resources) override;
+    unique_fd create_birthplace(const spec::Resources& resources) override;
     void apply(const spec::Resources& resources, const std::vector<DeviceRule>& devices) override;
     void add_process(pid_t pid) override;
     std::optional<ChildJoin> child_join() const override;
@@ -44,12 +45,14 @@ private:
     std::set<std::string> needed_controllers(const spec::Resources& resources) const;
     void set(const spec::Resources& resources, const std::vector<DeviceRule>* devices);
     void make(const spec::Resources& resources);  // create() without the cleanup
+    void undo_create();
 
     Layout layout_;
     CgroupDir dir_;
     DeviceFilterLoader& loader_;
     std::vector<std::string> created_;  // directories create() made, parents first
     bool adopt_populated_ = false;
+    bool made_ = false;  // by create_birthplace: create() has nothing left to make
 };
 
 }  // namespace rt::cgroups::v2
