@@ -103,6 +103,10 @@ std::string hugepage_size_name(const std::string& sysfs_dir_name) {
 }
 
 Layout detect_layout(const std::string& root) {
+    return detect_layout(linux::read_mountinfo(), root);
+}
+
+Layout detect_layout(const std::vector<linux::MountInfo>& mounts, const std::string& root) {
     Layout layout;
     layout.root = root;
     layout.own = parse_proc_cgroup(read_file("/proc/self/cgroup"));
@@ -118,7 +122,7 @@ Layout detect_layout(const std::string& root) {
 
     // A tmpfs holding one mount per hierarchy (v1), maybe a cgroup2 one too.
     const std::string prefix = root + "/";
-    for (const auto& mount : linux::read_mountinfo()) {
+    for (const auto& mount : mounts) {
         if (mount.mount_point.rfind(prefix, 0) != 0) continue;
         std::string name = mount.mount_point.substr(prefix.size());
         if (name.empty() || name.find('/') != std::string::npos) continue;

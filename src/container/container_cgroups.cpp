@@ -10,11 +10,17 @@
 #include "rt/util/log.hpp"
 
 namespace rt::container {
+
+const std::vector<linux::MountInfo>& host_mounts() {
+    static const std::vector<linux::MountInfo> mounts = linux::read_mountinfo();
+    return mounts;
+}
+
 namespace {
 
 // The host's layout does not change while rt runs: read it once.
 const cgroups::Layout& host_layout() {
-    static const cgroups::Layout layout = cgroups::detect_layout();
+    static const cgroups::Layout layout = cgroups::detect_layout(host_mounts());
     return layout;
 }
 

@@ -10,6 +10,7 @@
 
 #include "rt/cgroups/manager.hpp"
 #include "rt/linux/cgroup_join.hpp"
+#include "rt/linux/mountinfo.hpp"
 #include "rt/spec/config.hpp"
 #include "rt/state/store.hpp"
 
@@ -30,6 +31,11 @@ std::unique_ptr<cgroups::Manager> plan_cgroups(const spec::Spec& spec, const std
 // finds them) and makes the cgroup2 directory the init is born into
 // (cgroups::Manager::create_birthplace), returned open; none without one.
 unique_fd make_birthplace(cgroups::Manager& manager, const spec::Spec& spec, state::ContainerState& state);
+
+// The mount table of rt's mount namespace (/proc/self/mountinfo), read once
+// per process: the cgroup layout comes from it, and create hands it to the
+// init, whose new mount namespace is a copy of it (InitConfig::host_mounts).
+const std::vector<linux::MountInfo>& host_mounts();
 
 // Makes the cgroups (what make_birthplace did not), writes the limits and
 // the device rules, and records where they are in `state`. create calls it

@@ -294,6 +294,7 @@ Created create_container(const state::Store& store, const CreateOptions& options
             config.sysinfo_agent_socket = plan.sysinfo_agent.socket_path();
         }
         config.mounts = &plan.mounts;
+        config.host_mounts = &host_mounts();
         for (const auto& fd : plan.mount_trees) config.mount_trees.push_back(fd.get());
 
         state::ContainerState& state = created.state;

@@ -139,7 +139,7 @@ void mount_cgroup(InitContext& ctx, const spec::Mount& m, int target_fd, unsigne
     mount_at(ctx.sys, what, "tmpfs", target_fd, "tmpfs", flags & ~MS_RDONLY, "mode=755");
     unique_fd tmpfs = open_in_root(ctx.root.get(), m.destination, O_PATH | O_DIRECTORY);
     std::string prefix = std::string(host_cgroup_root) + "/";
-    for (const auto& host : read_mountinfo()) {
+    for (const auto& host : ctx.host_mounts()) {
         if (host.fs_type != "cgroup" && host.fs_type != "cgroup2") continue;
         if (host.mount_point.rfind(prefix, 0) != 0) continue;
         std::string name = host.mount_point.substr(prefix.size());

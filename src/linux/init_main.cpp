@@ -26,6 +26,13 @@
 #include "steps.hpp"
 
 namespace rt::linux {
+
+const std::vector<MountInfo>& InitContext::host_mounts() {
+    if (config.host_mounts && !joined_mount_ns) return *config.host_mounts;
+    if (!read_mounts_) read_mounts_ = read_mountinfo();
+    return *read_mounts_;
+}
+
 namespace {
 
 void join_session_keyring(const std::string& id) {
@@ -80,6 +87,11 @@ unique_fd wait_for_start(InitContext& ctx) {
     // Its root is the cgroup the init is in when it is made: after the join.
     namespaces.unshare_flags &= ~CLONE_NEWCGROUP;
     ctx.new_user_ns = (namespaces.clone_flags & CLONE_NEWUSER) != 0;
+    // From the config: a join made before the clone (by a helper) is no
+    // longer in `namespaces`.
+    for (const auto& ns : ctx.spec.linux->namespaces) {
+        ctx.joined_mount_ns |= ns.type == spec::NamespaceType::mount && ns.path;
+    }
 
     expect(channel, order, Sync::proceed);
     become_undumpable();  // the maps are written: nobody needs our /proc files

@@ -27,8 +27,8 @@ namespace {
 // is) shared, and a bind under a shared mount would propagate to the host
 // when "/" was made shared. As runc: slave for rootfsPropagation "slave",
 // private otherwise.
-void make_parent_mount_unshared(Syscalls& sys, const std::string& rootfs, unsigned long propagation) {
-    auto mounts = read_mountinfo();
+void make_parent_mount_unshared(Syscalls& sys, const std::vector<MountInfo>& mounts, const std::string& rootfs,
+                                unsigned long propagation) {
     std::string parent = rootfs.substr(0, rootfs.rfind('/'));
     const MountInfo* m = mount_containing(mounts, parent.empty() ? "/" : parent);
     if (!m) return;
@@ -138,7 +138,7 @@ void prepare_rootfs(InitContext& ctx) {
     if (ctx.sys.mount(nullptr, "/", nullptr, propagation, nullptr) < 0) {
         throw_errno("set propagation of /");
     }
-    make_parent_mount_unshared(ctx.sys, rootfs, propagation);
+    make_parent_mount_unshared(ctx.sys, ctx.host_mounts(), rootfs, propagation);
     if (ctx.sys.mount(rootfs.c_str(), rootfs.c_str(), nullptr, MS_BIND | MS_REC, nullptr) < 0) {
         throw_errno("bind mount rootfs " + rootfs);
     }

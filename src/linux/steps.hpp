@@ -3,6 +3,7 @@
 // ("mount /proc: Operation not permitted"); init_main sends it to the parent.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -28,10 +29,22 @@ struct InitContext {
     bool new_mount_ns = false;
     bool new_cgroup_ns = false;
     bool new_user_ns = false;
+    bool joined_mount_ns = false;
+    // The mount table the init's namespace started with, as the host's
+    // mounts go: the parent's (InitConfig::host_mounts, no read at all) when
+    // the init's namespace is a copy of the parent's or the parent's own,
+    // else /proc/self/mountinfo read on first use. Reading it costs about
+    // 50 us even with 20 mounts, and the init needs it twice (the rootfs's
+    // parent mount, the cgroup hierarchies). What the init mounts is not in
+    // it.
+    const std::vector<MountInfo>& host_mounts();
     // Mounts made writable that are read-only once their nested mount
     // points and device nodes are made (PlannedMount::defer_readonly): what
     // they are, and an O_PATH fd of each mount itself.
     std::vector<std::pair<std::string, unique_fd>> readonly_last;
+
+private:
+    std::optional<std::vector<MountInfo>> read_mounts_;
 };
 
 // child_start.cpp: what every child of rt (the init, an exec'd process)

@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "rt/linux/mountinfo.hpp"
+
 namespace rt::cgroups {
 
 enum class Mode {
@@ -51,6 +53,8 @@ struct Layout {
 // /sys/kernel/mm/hugepages. Throws rt::Error when no cgroup hierarchy is
 // mounted at `root`.
 Layout detect_layout(const std::string& root = "/sys/fs/cgroup");
+// The same from the mount table `mounts` (/proc/self/mountinfo, parsed).
+Layout detect_layout(const std::vector<linux::MountInfo>& mounts, const std::string& root = "/sys/fs/cgroup");
 
 // Parses /proc/PID/cgroup text ("4:memory:/a/b" lines) into key -> path.
 std::map<std::string, std::string> parse_proc_cgroup(const std::string& text);

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "rt/linux/mountinfo.hpp"
 #include "rt/linux/namespaces.hpp"
 #include "rt/spec/config.hpp"
 #include "rt/util/channel.hpp"
@@ -49,6 +50,9 @@ struct InitConfig {
     // for none. The v1 hierarchies it joins later, as the parent sends them
     // (join_cgroups_sent).
     int cgroup_v2_dir = -1;
+    // The parent's mount table, read before the clone; null: none. The
+    // init's new mount namespace is a copy of it (InitContext::host_mounts).
+    const std::vector<MountInfo>* host_mounts = nullptr;
 };
 
 // The name (comm) the init takes until it execs the container's process,
