@@ -20,6 +20,7 @@
 #include "rt/linux/host_support.hpp"
 #include "rt/linux/mount_plan.hpp"
 #include "rt/linux/mount_trees.hpp"
+#include "rt/linux/placement.hpp"
 #include "rt/linux/self_protect.hpp"
 #include "rt/linux/lxcfs.hpp"
 #include "rt/linux/namespaces.hpp"
@@ -304,7 +305,10 @@ Created create_container(const state::Store& store, const CreateOptions& options
         // (put_init_in_cgroups).
         unique_fd birthplace = make_birthplace(*plan.cgroups, plan.spec, state);
         config.cgroup_v2_dir = birthplace.get();
+        std::optional<linux::CpuMask> affinity = linux::spreadable_affinity();
+        if (affinity) config.parent_affinity = &*affinity;
         init = linux::spawn_init(config, plan.namespaces);
+        if (affinity) linux::move_off_my_cpu(init.pid, *affinity);
         birthplace.reset();  // the init has its own copy
         log::debug("create ", options.id, ": init cloned, pid ", init.pid,
                    init.born_in_cgroup_v2 ? ", born in its cgroup2 directory" : "");

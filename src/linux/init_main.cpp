@@ -117,6 +117,7 @@ unique_fd wait_for_start(InitContext& ctx) {
     // rules mknod), the hooks, and the kernel memory of the mounts, charged
     // to the container's memory cgroup.
     step = "cgroups";
+    if (config.parent_affinity) take_back_affinity(*config.parent_affinity);
     join_cgroups_sent(channel, order);
     if (ctx.new_cgroup_ns && ctx.sys.unshare(CLONE_NEWCGROUP) < 0) throw_errno("unshare cgroup namespace");
 

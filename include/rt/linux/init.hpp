@@ -11,6 +11,7 @@
 
 #include "rt/linux/mountinfo.hpp"
 #include "rt/linux/namespaces.hpp"
+#include "rt/linux/placement.hpp"
 #include "rt/spec/config.hpp"
 #include "rt/util/channel.hpp"
 #include "rt/util/fd.hpp"
@@ -53,6 +54,10 @@ struct InitConfig {
     // The parent's mount table, read before the clone; null: none. The
     // init's new mount namespace is a copy of it (InitContext::host_mounts).
     const std::vector<MountInfo>* host_mounts = nullptr;
+    // The CPU mask the init takes back before it joins its cgroups, once
+    // the parent moved it off its own CPU (rt/linux/placement.hpp); null:
+    // not moved.
+    const CpuMask* parent_affinity = nullptr;
 };
 
 // The name (comm) the init takes until it execs the container's process,
