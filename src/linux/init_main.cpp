@@ -112,10 +112,11 @@ unique_fd wait_for_start(InitContext& ctx) {
     prepare_rootfs(ctx);
 
     // All the above ran while the parent made the cgroups; nothing of it
-    // needs them. What follows does: the cgroup namespace and the cgroup
-    // mount, the device nodes (a v1 devices cgroup or a v2 device filter
-    // rules mknod), the hooks, and the kernel memory of the mounts, charged
-    // to the container's memory cgroup.
+    // needs them (the kernel memory of the namespaces made above is charged
+    // to rt's memory cgroup, not the container's). What follows does: the
+    // cgroup namespace and the cgroup mount, the device nodes (a v1 devices
+    // cgroup or a v2 device filter rules mknod), the hooks, and the kernel
+    // memory of the mounts, charged to the container's memory cgroup.
     step = "cgroups";
     if (config.parent_affinity) take_back_affinity(*config.parent_affinity);
     join_cgroups_sent(channel, order);
@@ -218,7 +219,6 @@ void init_main(const InitConfig& config, NamespacePlan& namespaces, Channel& cha
     const char* step = "start";
     try {
         drop_inherited_fds(config, namespaces, channel);
-        step = "start";
         const int alone = CLONE_NEWUSER | CLONE_NEWPID;  // see become_undumpable
         begin_child((namespaces.clone_flags & alone) != alone);
         ::prctl(PR_SET_NAME, init_process_name);
