@@ -142,6 +142,18 @@ TEST_F(CgroupsV1, ABirthplaceWithProcessesIsRefusedAndNothingIsLeft) {
     EXPECT_FALSE(fs.exists("pids/box")) << "nothing made";
 }
 
+TEST_F(CgroupsV1, AFailedCreateAfterTheBirthplaceLeavesItToDestroy) {
+    fs.write("cpuset/rt/cpuset.cpus", "0-3\n");
+    fs.write("cpuset/rt/cpuset.mems", "0\n");
+    fs.write("pids/rt/c1/cgroup.procs", "77\n");  // someone else's: create refuses it
+    auto m = manager();
+    ASSERT_TRUE(m->create_birthplace({}));
+    EXPECT_THAT(error_of([&] { m->create({}); }), HasSubstr(fs.path("pids/rt/c1") + " already has processes"));
+    EXPECT_FALSE(fs.exists("cpu,cpuacct/rt")) << "what create made is undone";
+    EXPECT_FALSE(fs.exists("systemd/rt"));
+    EXPECT_TRUE(fs.exists("unified/rt/c1")) << "the init is in it: destroy removes it, once the init is dead";
+}
+
 TEST_F(CgroupsV1, NoBirthplaceWithoutCgroup2) {
     fs.write("cpuset/rt/cpuset.cpus", "0-3\n");
     fs.write("cpuset/rt/cpuset.mems", "0\n");

@@ -118,17 +118,21 @@ void ManagerV1::check(const spec::Resources& r) const {
     }
 }
 
-void ManagerV1::undo_create() {
-    // Leave nothing of a failed create behind.
-    for (auto it = created_.rbegin(); it != created_.rend(); ++it) ::rmdir(it->c_str());
-    created_.clear();
+void ManagerV1::undo_create(size_t keep) {
+    // Leave nothing of a failed create behind: what it made past `keep`
+    // (create_birthplace's part has the init in it; destroy removes that).
+    while (created_.size() > keep) {
+        ::rmdir(created_.back().c_str());
+        created_.pop_back();
+    }
 }
 
 void ManagerV1::create(const spec::Resources& resources) {
+    size_t birthplace = created_.size();
     try {
         make(resources);
     } catch (...) {
-        undo_create();
+        undo_create(birthplace);
         throw;
     }
 }
@@ -143,7 +147,7 @@ unique_fd ManagerV1::create_birthplace(const spec::Resources& resources) {
         unified_made_ = true;
         return CgroupDir(unified->second).open_dir();
     } catch (...) {
-        undo_create();
+        undo_create(0);
         throw;
     }
 }

@@ -47,7 +47,7 @@ private:
     void set(const spec::Resources& resources, const std::vector<DeviceRule>* devices);
     void make(const spec::Resources& resources);  // create() without the cleanup
     void make_unified(const spec::Resources& resources);
-    void undo_create();
+    void undo_create(size_t keep);
 
     Layout layout_;
     std::map<std::string, std::string> paths_;  // controller ("" = unified) -> directory
