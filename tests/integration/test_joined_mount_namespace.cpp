@@ -58,6 +58,25 @@ TEST_F(JoinedMountNamespace, TheRootfsIsBuiltInTheJoinedNamespace) {
     EXPECT_THAT(holder_mounts, testing::HasSubstr(" /dev/pts "));
 }
 
+// The init reads the joined namespace's own mount table, not rt's: there a
+// cgroup hierarchy the host has is not mounted, and the container's cgroup
+// mount leaves it out rather than fail on a source that is not there.
+TEST_F(JoinedMountNamespace, TheJoinedNamespacesOwnMountTableIsRead) {
+    Bundle bundle;
+    bundle.config["mounts"].push_back({{"destination", "/sys/fs/cgroup"}, {"type", "cgroup"},
+                                       {"source", "cgroup"}, {"options", {"nosuid", "noexec", "nodev", "ro"}}});
+    auto holder = std::make_unique<Background>(std::vector<std::string>{
+        "/usr/bin/unshare", "--mount", "--propagation", "private", "sh", "-c",
+        "umount /sys/fs/cgroup/pids && echo ready; exec sleep 600"});
+    if (!holder->wait_for_output("ready")) GTEST_SKIP() << "no pids hierarchy at /sys/fs/cgroup/pids";
+    join_mount_namespace(bundle, "/proc/" + std::to_string(holder->pid()) + "/ns/mnt");
+    bundle.args({"/bin/sh", "-c", "ls /sys/fs/cgroup"});
+    auto r = rt({"run", "--bundle", bundle.dir(), new_id()});
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_THAT(r.out, testing::HasSubstr("memory\n"));
+    EXPECT_THAT(r.out, testing::Not(testing::HasSubstr("pids\n")));
+}
+
 // maskedPaths and readonlyPaths apply in a joined namespace as in a new one
 // (as runc: only the namespace differs, the rootfs steps are the same), and
 // none of their mounts reaches the host's table.
