@@ -57,7 +57,12 @@ cleanup() {
     kill_leftovers "$tmp"
     unmount_under "$tmp"
     remove_cgroups "$cgparent"
-    ((runtime_root_existed)) || rmdir -- "$runtime_default_root" 2>/dev/null
+    # The runtime's default root, when this run made it, with the seccomp
+    # cache rt keeps there (podman passes its default profile).
+    if ! ((runtime_root_existed)); then
+        rm -rf -- "$runtime_default_root/@seccomp"
+        rmdir -- "$runtime_default_root" 2>/dev/null
+    fi
     rm -rf -- "$tmp"
 }
 trap cleanup EXIT
