@@ -27,9 +27,10 @@ namespace rt::container {
 std::unique_ptr<cgroups::Manager> plan_cgroups(const spec::Spec& spec, const std::string& id, bool systemd,
                                                bool rootless = false);
 
-// Records where the cgroups will be in `state` (so that abandon_cgroups
-// finds them) and makes the cgroup2 directory the init is born into
-// (cgroups::Manager::create_birthplace), returned open; none without one.
+// Makes the cgroup2 directory the init is born into
+// (cgroups::Manager::create_birthplace), returned open, none without one,
+// and records where the cgroups go in `state` (so that abandon_cgroups
+// finds what was made); a failure leaves nothing made.
 unique_fd make_birthplace(cgroups::Manager& manager, const spec::Spec& spec, state::ContainerState& state);
 
 // The mount table of rt's mount namespace (/proc/self/mountinfo), read once
